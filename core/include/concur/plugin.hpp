@@ -1,0 +1,53 @@
+// CONCUR_PLUGIN(Type): exports a strategy class as a loadable concur plugin.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <memory>
+
+#include "concur/strategy.hpp"
+#include "concur/version.hpp"
+
+// The C symbols every plugin exports. The loader reads the ABI version first
+// and calls nothing else when it differs.
+#define CONCUR_ABI_SYMBOL "concur_plugin_abi_version"
+#define CONCUR_CREATE_SYMBOL "concur_plugin_create"
+
+namespace concur::detail {
+
+// Writes a NUL-terminated copy of `text` into error[0..capacity).
+inline void copy_error(const char* text, char* error, std::size_t capacity) noexcept {
+  if (capacity == 0) return;
+  std::size_t n = std::strlen(text);
+  if (n >= capacity) n = capacity - 1;
+  std::memcpy(error, text, n);
+  error[n] = '\0';
+}
+
+// Builds a T, turning any exception into an error message. The loader takes
+// ownership of the returned object at once (the C ABI forces a raw pointer here).
+template <class T>
+Strategy* create_guarded(char* error, std::size_t capacity) noexcept {
+  try {
+    return std::make_unique<T>().release();
+  } catch (const std::exception& e) {
+    copy_error(e.what(), error, capacity);
+  } catch (...) {
+    copy_error("unknown exception", error, capacity);
+  }
+  return nullptr;
+}
+
+}  // namespace concur::detail
+
+#define CONCUR_PLUGIN(StrategyType)                                                        \
+  extern "C" __attribute__((visibility("default"))) std::uint32_t                           \
+  concur_plugin_abi_version() noexcept {                                                    \
+    return ::concur::abi_version;                                                           \
+  }                                                                                         \
+  extern "C" __attribute__((visibility("default"))) ::concur::Strategy* concur_plugin_create( \
+      char* error, std::size_t capacity) noexcept {                                         \
+    return ::concur::detail::create_guarded<StrategyType>(error, capacity);                 \
+  }

@@ -1,0 +1,47 @@
+// Strategy: the interface a plugin implements: how a batch of tasks runs and waits.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "concur/batch.hpp"
+
+namespace concur {
+
+struct Availability {
+  bool available = true;
+  std::string reason;  // why not, when unavailable
+};
+
+struct RunOptions {
+  unsigned workers = 1;                         // maximum tasks in flight
+  std::map<std::string, std::string> options;   // strategy-specific suite options
+};
+
+struct RunReport {
+  bool ok = true;
+  std::string error;                        // when !ok: why the strategy could not run the batch
+  std::map<std::string, double> counters;   // extra figures, e.g. pool start-up seconds
+};
+
+// All functions are noexcept: exceptions never cross the plugin boundary.
+// One Strategy object may run many batches, one at a time.
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+
+  virtual std::string_view name() const noexcept = 0;
+  virtual std::string_view version() const noexcept = 0;
+  virtual std::string_view description() const noexcept = 0;
+
+  // Largest `workers` value that means something (1 for a sequential
+  // strategy); 0 means no limit. The harness does not sweep beyond it.
+  virtual unsigned max_workers() const noexcept { return 0; }
+
+  virtual Availability availability() const noexcept { return {}; }
+
+  virtual RunReport run(Batch& batch, const RunOptions& options) noexcept = 0;
+};
+
+}  // namespace concur

@@ -1,0 +1,70 @@
+// Suite: a YAML benchmark suite, parsed and validated, and the command-line overrides applied to it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "workload.hpp"
+
+namespace concur {
+
+// A bad suite or override. what() is one line: "file:line:column: key: problem; expected ...".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 when unknown (command-line overrides)
+  int column = 0;  // 1-based
+  std::string str() const;  // "file:line:column"
+};
+
+// One item of `workloads:`; it expands to one case per strategy x workers.
+struct WorkloadEntry {
+  std::string workload;                 // a WorkloadType name
+  Params params;                        // every parameter resolved (defaults filled in)
+  std::vector<std::string> strategies;  // after suite defaults; "all" already expanded by the runner
+  std::vector<unsigned> workers;
+  SourceLocation location;              // of the entry, for errors found later
+};
+
+struct Suite {
+  std::filesystem::path path;
+  std::string sha256;               // of the file's bytes
+  std::string name;                 // `name:` or the file's stem
+  unsigned repetitions = 3;
+  unsigned warmup = 0;              // untimed batches before a case's first repetition
+  bool interleave = false;          // Google Benchmark's random interleaving
+  std::uint64_t seed = 42;          // input data is generated from it
+  std::map<std::string, std::string> options;  // strategy options, passed to every strategy
+  std::vector<WorkloadEntry> entries;
+};
+
+struct Overrides {
+  std::optional<std::vector<std::string>> strategies;  // --strategy a,b
+  std::optional<std::vector<unsigned>> workers;        // --workers 1,2,4
+  std::optional<unsigned> repetitions;                 // --repetitions N
+  std::optional<bool> interleave;                      // --interleave
+  std::vector<std::pair<std::string, std::string>> sets;  // --set key=value, in order
+};
+
+// Parses and validates the file. `known_strategies` are the names a suite may
+// use besides "all". Throws ConfigError.
+Suite load_suite(const std::filesystem::path& file, const std::vector<std::string>& known_strategies);
+
+// Applies command-line overrides; --set values are parsed with the same rules
+// as the YAML. A --set key that no entry has is an error. Throws ConfigError.
+void apply_overrides(Suite& suite, const Overrides& overrides,
+                     const std::vector<std::string>& known_strategies);
+
+// The closest candidate within a small edit distance, or "" (for "did you mean").
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace concur

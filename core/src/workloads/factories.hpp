@@ -1,0 +1,15 @@
+// Constructors of the built-in workloads, registered in registry.cpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "workload.hpp"
+
+namespace concur {
+
+std::unique_ptr<Workload> make_rc4_workload(const Params& params, std::uint64_t seed);
+std::unique_ptr<Workload> make_sha256_workload(const Params& params, std::uint64_t seed);
+std::unique_ptr<Workload> make_loiter_workload(const Params& params, std::uint64_t seed);
+
+}  // namespace concur

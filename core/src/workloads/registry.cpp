@@ -1,0 +1,60 @@
+// The table of built-in workload types and their parameters.
+#include <algorithm>
+
+#include "workloads/factories.hpp"
+
+namespace concur {
+namespace {
+
+constexpr std::int64_t KiB = 1024;
+constexpr std::int64_t MiB = 1024 * KiB;
+constexpr std::int64_t GiB = 1024 * MiB;
+constexpr std::int64_t ms = 1'000'000;
+constexpr std::int64_t s = 1000 * ms;
+constexpr std::int64_t max_jobs = 1'000'000;
+
+std::vector<WorkloadType> build_types() {
+  return {
+      {"rc4",
+       "RC4 encrypts then decrypts a random buffer per job; the harness verifies the round trip",
+       {
+           {"jobs", ParamKind::integer, std::int64_t{12}, 0, max_jobs, "number of tasks"},
+           {"size", ParamKind::size, std::int64_t{256 * KiB}, 1, GiB, "base buffer size"},
+           {"spread", ParamKind::integer, std::int64_t{12}, 0, 1000,
+            "job i (jobs..1) gets size + size/spread*(i - spread/2) bytes; 0 = all equal"},
+           {"key", ParamKind::text, std::string{"concur"}, 1, 256, "RC4 key (1..256 bytes)"},
+       },
+       make_rc4_workload},
+      {"sha256",
+       "OpenSSL EVP SHA-256 of one random buffer per job; the harness verifies each digest",
+       {
+           {"jobs", ParamKind::integer, std::int64_t{12}, 0, max_jobs, "number of tasks"},
+           {"size", ParamKind::size, std::int64_t{MiB}, 0, GiB, "buffer size per job"},
+       },
+       make_sha256_workload},
+      {"loiter",
+       "task n sleeps n*unit and returns n*10, like the executor demo",
+       {
+           {"durations", ParamKind::integer_list, std::vector<std::int64_t>{0, 1, 2, 3, 4}, 0, 86400,
+            "multiples of unit, one task each: a list or {range: N} for 0..N-1"},
+           {"unit", ParamKind::duration, std::int64_t{s}, 0, 3600 * s, "sleep per step of n"},
+           {"repeat", ParamKind::integer, std::int64_t{1}, 1, max_jobs, "the durations list, this many times over"},
+       },
+       make_loiter_workload},
+  };
+}
+
+}  // namespace
+
+const std::vector<WorkloadType>& workload_types() {
+  static const std::vector<WorkloadType> types = build_types();
+  return types;
+}
+
+const WorkloadType* find_workload_type(const std::string& name) {
+  const auto& types = workload_types();
+  auto it = std::find_if(types.begin(), types.end(), [&](const WorkloadType& t) { return t.name == name; });
+  return it == types.end() ? nullptr : &*it;
+}
+
+}  // namespace concur
