@@ -1,0 +1,36 @@
+// The concur subcommands, each in its own file; main.cpp wires them to CLI11.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace concur::cli {
+
+// Exit codes shared by every command.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_case_failed = 1;
+inline constexpr int exit_usage = 2;
+
+struct CommonOptions {
+  std::vector<std::filesystem::path> plugin_dirs;  // --plugin-dir, repeatable
+};
+
+struct RunCommandOptions {
+  std::filesystem::path suite;
+  std::optional<std::filesystem::path> out;
+  std::vector<std::string> strategies;
+  std::vector<unsigned> workers;
+  std::optional<unsigned> repetitions;
+  std::string filter;
+  std::vector<std::string> sets;  // "key=value"
+  bool interleave = false;
+  bool verbose = false;
+  std::string command_line;
+};
+
+int list_command(const CommonOptions& common);
+int run_command(const CommonOptions& common, const RunCommandOptions& options);
+
+}  // namespace concur::cli

@@ -1,0 +1,68 @@
+// `concur list`: the strategy plugins found (or why not) and the workloads with their parameters.
+#include <iomanip>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "plugin_loader.hpp"
+#include "units.hpp"
+#include "workload.hpp"
+
+namespace concur::cli {
+namespace {
+
+const char* kind_name(ParamKind k) {
+  switch (k) {
+    case ParamKind::integer: return "integer";
+    case ParamKind::size: return "size";
+    case ParamKind::duration: return "duration";
+    case ParamKind::integer_list: return "list";
+    case ParamKind::text: return "text";
+  }
+  return "?";
+}
+
+std::string default_text(const ParamSpec& p) {
+  if (const auto* v = std::get_if<std::int64_t>(&p.default_value)) {
+    if (p.kind == ParamKind::size) return format_size(static_cast<std::uint64_t>(*v));
+    if (p.kind == ParamKind::duration) return format_duration(std::chrono::nanoseconds(*v));
+    return std::to_string(*v);
+  }
+  if (const auto* l = std::get_if<std::vector<std::int64_t>>(&p.default_value)) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < l->size(); ++i) s += (i ? ", " : "") + std::to_string((*l)[i]);
+    return s + "]";
+  }
+  return '"' + std::get<std::string>(p.default_value) + '"';
+}
+
+}  // namespace
+
+int list_command(const CommonOptions& common) {
+  PluginSet plugins = load_plugins(plugin_search_path(common.plugin_dirs));
+
+  std::cout << "strategies\n";
+  std::cout << "  " << std::left << std::setw(12) << "name" << std::setw(9) << "version" << std::setw(5) << "abi"
+            << std::setw(12) << "status" << "path\n";
+  for (const LoadedPlugin& p : plugins.plugins) {
+    std::cout << "  " << std::setw(12) << p.strategy->name() << std::setw(9) << p.strategy->version() << std::setw(5)
+              << p.abi << std::setw(12) << (p.availability.available ? "available" : "unavailable")
+              << p.path.string() << '\n';
+    if (!p.availability.available) std::cout << "      unavailable: " << p.availability.reason << '\n';
+    std::cout << "      " << p.strategy->description() << '\n';
+  }
+  if (plugins.plugins.empty()) std::cout << "  (none found)\n";
+  for (const std::string& e : plugins.errors) std::cerr << "concur: plugin not loaded: " << e << '\n';
+
+  std::cout << "\nworkloads\n";
+  for (const WorkloadType& w : workload_types()) {
+    std::cout << "  " << w.name << ": " << w.description << '\n';
+    for (const ParamSpec& p : w.params) {
+      std::cout << "      " << std::setw(11) << p.name << std::setw(10) << kind_name(p.kind) << std::setw(24)
+                << ("default " + default_text(p)) << ' ' << p.help << '\n';
+    }
+  }
+  std::cout << std::right;
+  return exit_ok;
+}
+
+}  // namespace concur::cli

@@ -1,0 +1,58 @@
+// Entry point of the concur command line: parses arguments and dispatches to a command.
+#include <curl/curl.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "concur/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace concur::cli;
+
+  // libcurl's global state must be set up before any thread exists.
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    std::cerr << "concur: curl_global_init failed\n";
+    return exit_usage;
+  }
+  struct CurlGlobal {
+    ~CurlGlobal() { curl_global_cleanup(); }
+  } curl_global;
+
+  CLI::App app{"concur: benchmark concurrency strategies (threads, TBB, processes, io_uring) on the same tasks"};
+  app.set_version_flag("--version", std::string("concur ") + concur::version_string);
+  app.require_subcommand(1);
+
+  CommonOptions common;
+  app.add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")
+      ->check(CLI::ExistingDirectory);
+
+  CLI::App* list = app.add_subcommand("list", "List strategy plugins and workloads with their parameters");
+
+  RunCommandOptions run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a YAML suite, print speedup tables and write results JSON");
+  run_cmd->add_option("suite", run.suite, "Suite file (YAML)")->required();
+  run_cmd->add_option("--out,-o", run.out, "Results file (default results/<suite>-<UTC time>.json)");
+  run_cmd->add_option("--strategy,-s", run.strategies, "Strategies to run, replacing the suite's (a,b or repeated)")
+      ->delimiter(',');
+  run_cmd->add_option("--workers,-w", run.workers, "Worker counts, replacing the suite's (1,2,4)")
+      ->delimiter(',')
+      ->check(CLI::Range(1u, 100000u));
+  run_cmd->add_option("--repetitions,-r", run.repetitions, "Timed repetitions per case")->check(CLI::Range(1u, 1000u));
+  run_cmd->add_option("--filter,-f", run.filter, "Run only cases whose name matches this regular expression");
+  run_cmd->add_option("--set", run.sets, "Override a workload parameter in every entry that has it (key=value)");
+  run_cmd->add_flag("--interleave", run.interleave, "Interleave repetitions of different cases randomly");
+  run_cmd->add_flag("--verbose,-v", run.verbose, "Log each task's start and end live, then results in submission order");
+  for (CLI::App* sub : {list, run_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? exit_ok : exit_usage;
+  }
+
+  for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+  if (*list) return list_command(common);
+  return run_command(common, run);
+}

@@ -1,0 +1,239 @@
+// End-to-end: the real concur binary runs small suites; exit codes, console output and the results JSON are checked.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("concur-e2e-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+            std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  // Runs a command line in the test's folder, capturing both streams.
+  Result sh(const std::string& command) {
+    const std::string full = "cd '" + dir_.string() + "' && " + command + " >stdout.txt 2>stderr.txt";
+    const int status = std::system(full.c_str());
+    Result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(dir_ / "stdout.txt");
+    r.err = slurp(dir_ / "stderr.txt");
+    return r;
+  }
+  Result concur(const std::string& args) { return sh(std::string("'") + CONCUR_BINARY + "' " + args); }
+
+  json read_json(const std::string& name) {
+    std::ifstream f(dir_ / name);
+    return json::parse(f);  // throws on invalid JSON (NaN, Infinity, truncation)
+  }
+
+  fs::path dir_;
+};
+
+const char* tiny_suite = R"(name: tiny
+repetitions: 2
+strategies: [sequential, threads]
+workers: [1, 2]
+workloads:
+  - workload: rc4
+    jobs: 4
+    size: 16KiB
+  - workload: sha256
+    jobs: 3
+    size: 64KiB
+  - workload: loiter
+    durations: [0, 1, 2]
+    unit: 10ms
+)";
+
+TEST_F(Cli, ListShowsBuiltPluginsAndWorkloads) {
+  Result r = concur("list");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("sequential"), std::string::npos);
+  EXPECT_NE(r.out.find("threads"), std::string::npos);
+  EXPECT_NE(r.out.find("available"), std::string::npos);
+  for (const char* w : {"rc4", "sha256", "loiter", "durations", "unit", "spread"}) {
+    EXPECT_NE(r.out.find(w), std::string::npos) << w;
+  }
+}
+
+TEST_F(Cli, RunWritesGoogleBenchmarkJson) {
+  write("tiny.yaml", tiny_suite);
+  Result r = concur("run tiny.yaml --out out/tiny.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // The console table, with sequential collapsed to one worker count.
+  EXPECT_NE(r.out.find("speedup"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rc4/threads/workers:2"), std::string::npos);
+  EXPECT_EQ(r.out.find("sequential/workers:2"), std::string::npos);
+  EXPECT_EQ(r.out.find("WARNING"), std::string::npos) << "Google Benchmark's debug-build warning leaked";
+
+  json doc = read_json("out/tiny.json");
+  const json& ctx = doc.at("context");
+  for (const char* key : {"date", "host_name", "executable", "num_cpus", "mhz_per_cpu", "caches", "library_build_type",
+                          "concur_version", "git_commit", "kernel", "online_cores", "io_uring", "concur_build_type"}) {
+    EXPECT_TRUE(ctx.contains(key)) << key;
+  }
+  EXPECT_EQ(ctx.at("suite").at("path"), "tiny.yaml");
+  EXPECT_EQ(ctx.at("suite").at("sha256").get<std::string>().size(), 64u);
+  std::set<std::string> plugin_names;
+  for (const json& p : ctx.at("plugins")) plugin_names.insert(p.at("name").get<std::string>());
+  EXPECT_EQ(plugin_names, (std::set<std::string>{"sequential", "threads"}));
+
+  // 3 workloads x (sequential@1 + threads@1 + threads@2) = 9 cases; 2 repetitions + 4 aggregates each.
+  const json& benchmarks = doc.at("benchmarks");
+  std::set<std::string> cases;
+  int iterations = 0, aggregates = 0;
+  for (const json& b : benchmarks) {
+    cases.insert(b.at("run_name").get<std::string>().substr(0, b.at("run_name").get<std::string>().find("/iter")));
+    EXPECT_EQ(b.at("time_unit"), "ms");
+    EXPECT_FALSE(b.contains("error_occurred")) << b.dump();
+    if (b.at("run_type") == "iteration") {
+      ++iterations;
+      EXPECT_EQ(b.at("iterations"), 1);
+      EXPECT_GT(b.at("real_time").get<double>(), 0);
+      EXPECT_EQ(b.at("ok"), b.at("tasks"));
+      EXPECT_EQ(b.at("error"), 0);
+      EXPECT_EQ(b.at("not_found"), 0);
+      EXPECT_LE(b.at("peak_in_flight").get<double>(), b.at("workers").get<double>());
+      EXPECT_TRUE(b.contains("speedup"));
+    } else {
+      ++aggregates;
+    }
+  }
+  EXPECT_EQ(cases.size(), 9u);
+  EXPECT_EQ(iterations, 18);
+  EXPECT_EQ(aggregates, 9 * 4);
+
+  for (const json& b : benchmarks) {
+    const std::string name = b.at("name");
+    if (b.at("run_type") != "iteration") continue;
+    if (name.rfind("rc4/", 0) == 0) {
+      EXPECT_EQ(b.at("tasks"), 4);
+      EXPECT_GT(b.at("bytes"), 0);
+    }
+    if (name.rfind("loiter/", 0) == 0) EXPECT_EQ(b.at("tasks"), 3);
+  }
+
+  // The timeline of each case: every task once, with its worker.
+  ASSERT_EQ(doc.at("timelines").size(), 9u);
+  for (const json& t : doc.at("timelines")) {
+    std::set<std::size_t> completions;
+    for (const json& task : t.at("tasks")) {
+      completions.insert(task.at("completion").get<std::size_t>());
+      EXPECT_LE(task.at("start_ms").get<double>(), task.at("end_ms").get<double>());
+    }
+    EXPECT_EQ(completions.size(), t.at("tasks").size()) << t.at("name");
+  }
+}
+
+TEST_F(Cli, CompareScriptAcceptsResults) {
+  if (!fs::exists(CONCUR_COMPARE_PY)) GTEST_FAIL() << "libbenchmark-tools is missing (scripts/install-deps installs it)";
+  write("tiny.yaml", tiny_suite);
+  ASSERT_EQ(concur("run tiny.yaml --filter 'loiter|rc4/threads' --out a.json").exit_code, 0);
+  ASSERT_EQ(concur("run tiny.yaml --filter 'loiter|rc4/threads' --out b.json").exit_code, 0);
+  Result r = sh(std::string(CONCUR_SYSTEM_PYTHON) + " " + CONCUR_COMPARE_PY + " benchmarks a.json b.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("loiter/threads/workers:2"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, DefaultResultsPathIsUnderResults) {
+  write("tiny.yaml", tiny_suite);
+  ASSERT_EQ(concur("run tiny.yaml --filter loiter/sequential -r 1").exit_code, 0);
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir_ / "results")) {
+    ++files;
+    EXPECT_EQ(e.path().filename().string().rfind("tiny-", 0), 0u) << e.path();
+    EXPECT_EQ(e.path().extension(), ".json");
+    std::ifstream f(e.path());
+    EXPECT_NO_THROW((void)json::parse(f));
+  }
+  EXPECT_EQ(files, 1);
+}
+
+TEST_F(Cli, LoiterVerboseShowsTimelineAndSubmissionOrder) {
+  write("tiny.yaml", tiny_suite);
+  Result r = concur("run tiny.yaml --filter loiter/threads --workers 3 --set unit=20ms -r 1 -v --out o.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("loiter(2): doing nothing for 40ms..."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("loiter(2): done."), std::string::npos);
+  // Results in submission order, whatever the completion order was.
+  const auto r0 = r.out.find("result 0: 0"), r1 = r.out.find("result 1: 10"), r2 = r.out.find("result 2: 20");
+  ASSERT_NE(r0, std::string::npos) << r.out;
+  ASSERT_NE(r1, std::string::npos);
+  ASSERT_NE(r2, std::string::npos);
+  EXPECT_LT(r0, r1);
+  EXPECT_LT(r1, r2);
+  json doc = read_json("o.json");
+  EXPECT_EQ(doc.at("benchmarks").at(0).at("workers"), 3);
+  EXPECT_EQ(doc.at("benchmarks").at(0).at("peak_in_flight"), 3);
+}
+
+TEST_F(Cli, BadSuiteIsOneLineExit2AndNoFile) {
+  write("bad.yaml", "name: bad\nrepetition: 3\nworkloads:\n  - workload: rc4\n");
+  Result r = concur("run bad.yaml --out out.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.yaml:2:1:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("repetitions"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "results"));
+}
+
+TEST_F(Cli, BadOverridesExit2) {
+  write("tiny.yaml", tiny_suite);
+  Result r = concur("run tiny.yaml --set nokey=1 --out o.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nokey"), std::string::npos) << r.err;
+  EXPECT_EQ(concur("run tiny.yaml --strategy nosuch --out o.json").exit_code, 2);
+  EXPECT_EQ(concur("run tiny.yaml --workers 0 --out o.json").exit_code, 2);
+  EXPECT_EQ(concur("run tiny.yaml --filter 'nomatch' --out o.json").exit_code, 2);
+  EXPECT_EQ(concur("run missing.yaml --out o.json").exit_code, 2);
+  EXPECT_EQ(concur("frobnicate").exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir_ / "o.json"));
+}
+
+TEST_F(Cli, HelpOnEveryCommand) {
+  for (const char* args : {"--help", "run --help", "list --help"}) {
+    Result r = concur(args);
+    EXPECT_EQ(r.exit_code, 0) << args;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << args << r.out;
+  }
+}
+
+}  // namespace
