@@ -2,9 +2,9 @@
 
 #include <cstdio>
 #include <iomanip>
-#include <sstream>
 
 #include "case_figures.hpp"
+#include "param_text.hpp"
 #include "units.hpp"
 
 namespace concur {
@@ -42,14 +42,7 @@ void print_report(std::ostream& out, const Suite& suite, const SuiteRun& run, un
     if (c.entry_name != current_entry) {
       current_entry = c.entry_name;
       const WorkloadEntry& e = suite.entries[c.entry];
-      std::ostringstream params;
-      for (const auto& [name, value] : e.params.all()) {
-        params << (params.tellp() > 0 ? ", " : "") << name << "=";
-        if (auto* v = std::get_if<std::int64_t>(&value)) params << *v;
-        else if (auto* l = std::get_if<std::vector<std::int64_t>>(&value)) params << "[" << l->size() << " items]";
-        else params << std::get<std::string>(value);
-      }
-      out << '\n' << c.entry_name << " (" << params.str() << ")\n";
+      out << '\n' << c.entry_name << " (" << params_text(*find_workload_type(e.workload), e.params) << ")\n";
       out << std::left << std::setw(12) << "strategy" << std::right << std::setw(9) << "workers" << std::setw(12)
           << "median" << std::setw(9) << "stddev" << std::setw(10) << "speedup" << std::setw(10) << "vs seq"
           << std::setw(12) << "efficiency" << '\n';
@@ -69,8 +62,8 @@ void print_report(std::ostream& out, const Suite& suite, const SuiteRun& run, un
   out << "\nmedian of " << suite.repetitions << " repetitions; speedup vs the same strategy's fewest workers; "
       << "efficiency = speedup / worker ratio\n";
   if (oversubscribed_any) {
-    out << "* more workers than the " << online_cores << " online cores: scaling past " << online_cores
-        << " is not measurable here\n";
+    out << "* more workers than the " << online_cores << " online cores: CPU-bound scaling cannot go past "
+        << online_cores << " here\n";
   }
 }
 

@@ -37,11 +37,12 @@ void RunReporter::ReportRuns(const std::vector<Run>& runs) {
       times.push_back(real_seconds(r));
     }
   }
-  if (runs.empty()) return;
+  // Google Benchmark reports a case's aggregates in a second call: nothing to print for those.
+  if (!failed && times.empty()) return;
   progress_ << std::left << std::setw(40) << runs.front().run_name.function_name << std::right;
   if (failed) {
     progress_ << "  FAILED: " << failed->error_message << '\n';
-  } else if (!times.empty()) {
+  } else {
     auto [lo, hi] = std::minmax_element(times.begin(), times.end());
     progress_ << "  median " << std::setw(10) << format_seconds(median(times)) << "  [" << format_seconds(*lo)
               << " .. " << format_seconds(*hi) << "]  x" << times.size() << '\n';

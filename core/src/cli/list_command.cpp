@@ -4,7 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "plugin_loader.hpp"
-#include "units.hpp"
+#include "param_text.hpp"
 #include "workload.hpp"
 
 namespace concur::cli {
@@ -19,20 +19,6 @@ const char* kind_name(ParamKind k) {
     case ParamKind::text: return "text";
   }
   return "?";
-}
-
-std::string default_text(const ParamSpec& p) {
-  if (const auto* v = std::get_if<std::int64_t>(&p.default_value)) {
-    if (p.kind == ParamKind::size) return format_size(static_cast<std::uint64_t>(*v));
-    if (p.kind == ParamKind::duration) return format_duration(std::chrono::nanoseconds(*v));
-    return std::to_string(*v);
-  }
-  if (const auto* l = std::get_if<std::vector<std::int64_t>>(&p.default_value)) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < l->size(); ++i) s += (i ? ", " : "") + std::to_string((*l)[i]);
-    return s + "]";
-  }
-  return '"' + std::get<std::string>(p.default_value) + '"';
 }
 
 }  // namespace
@@ -58,7 +44,7 @@ int list_command(const CommonOptions& common) {
     std::cout << "  " << w.name << ": " << w.description << '\n';
     for (const ParamSpec& p : w.params) {
       std::cout << "      " << std::setw(11) << p.name << std::setw(10) << kind_name(p.kind) << std::setw(24)
-                << ("default " + default_text(p)) << ' ' << p.help << '\n';
+                << ("default " + param_text(p, p.default_value)) << ' ' << p.help << '\n';
     }
   }
   std::cout << std::right;

@@ -9,6 +9,7 @@
 #include "results_json.hpp"
 #include "runner.hpp"
 #include "suite.hpp"
+#include "suite_params.hpp"
 #include "sysinfo.hpp"
 
 namespace concur::cli {
@@ -20,13 +21,7 @@ Overrides overrides_from(const RunCommandOptions& o) {
   if (!o.workers.empty()) ov.workers = o.workers;
   ov.repetitions = o.repetitions;
   if (o.interleave) ov.interleave = true;
-  for (const std::string& s : o.sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw ConfigError("--set " + s + ": expected key=value, for example --set unit=100ms");
-    }
-    ov.sets.emplace_back(s.substr(0, eq), s.substr(eq + 1));
-  }
+  for (const std::string& s : o.sets) ov.sets.push_back(parse_set_option(s));
   return ov;
 }
 
