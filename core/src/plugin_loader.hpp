@@ -1,6 +1,7 @@
 // Plugin loader: finds strategy plugins, checks their ABI and keeps each library loaded while its objects live.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>

@@ -1,0 +1,8 @@
+// Bad plugin: the right ABI version symbol but no factory.
+#include <cstdint>
+
+#include "concur/version.hpp"
+
+extern "C" __attribute__((visibility("default"))) std::uint32_t concur_plugin_abi_version() noexcept {
+  return concur::abi_version;
+}
