@@ -1,6 +1,8 @@
 #include "batch_run.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "blocking_io.hpp"
 
@@ -13,8 +15,9 @@ std::int64_t steady_ns() {
 }
 }  // namespace
 
-BatchRun::BatchRun(const Workload& workload, TaskLog* log)
+BatchRun::BatchRun(const Workload& workload, std::string description, TaskLog* log)
     : workload_(workload),
+      description_(std::move(description)),
       log_(log),
       origin_ns_(steady_ns()),
       records_(workload.size()),
@@ -31,13 +34,44 @@ std::unique_ptr<Io> BatchRun::blocking_io() { return make_blocking_io(); }
 
 Task BatchRun::task(std::size_t index, Io& io, unsigned worker) noexcept { return wrap(index, io, worker); }
 
-Task BatchRun::wrap(std::size_t index, Io& io, unsigned worker) {
+bool BatchRun::claim(std::size_t index) {
   if (index >= records_.size()) {
     problem("the strategy asked for task " + std::to_string(index) + " of a batch of " +
             std::to_string(records_.size()));
+    return false;
+  }
+  return runs_[index].fetch_add(1) == 0;
+}
+
+void BatchRun::log_end(std::size_t index, const Outcome& outcome) {
+  if (!log_) return;
+  log_->line(index, workload_.label(index),
+             outcome.status == Status::ok ? std::string("done.")
+                                          : std::string(to_string(outcome.status)) + ": " + outcome.message);
+}
+
+void BatchRun::record(const TaskReport& report) noexcept {
+  try {
+    if (!claim(report.index)) return;
+    TaskRecord& r = records_[report.index];
+    r.worker = report.worker;
+    r.start_ns = report.start_ns - origin_ns_;
+    r.end_ns = report.end_ns - origin_ns_;
+    r.completion = completions_.fetch_add(1);
+    r.outcome = report.outcome;
+    if (log_) log_->line(report.index, workload_.label(report.index), workload_.start_message(report.index));
+    log_end(report.index, report.outcome);
+  } catch (...) {
+    problem("could not store the record of task " + std::to_string(report.index));
+  }
+}
+
+Task BatchRun::wrap(std::size_t index, Io& io, unsigned worker) {
+  if (index >= records_.size()) {
+    claim(index);
     co_return Outcome::error("no such task");
   }
-  const bool first_run = runs_[index].fetch_add(1) == 0;
+  const bool first_run = claim(index);
   const unsigned now_in_flight = in_flight_.fetch_add(1) + 1;
   for (unsigned peak = peak_.load(); now_in_flight > peak && !peak_.compare_exchange_weak(peak, now_in_flight);) {
   }
@@ -49,11 +83,7 @@ Task BatchRun::wrap(std::size_t index, Io& io, unsigned worker) {
   const std::int64_t end = now_ns();
   in_flight_.fetch_sub(1);
   const std::uint64_t position = completions_.fetch_add(1);
-  if (log_) {
-    log_->line(index, workload_.label(index),
-               outcome.status == Status::ok ? std::string("done.")
-                                            : std::string(to_string(outcome.status)) + ": " + outcome.message);
-  }
+  log_end(index, outcome);
   if (first_run) {
     TaskRecord& r = records_[index];
     r.worker = worker;
@@ -65,10 +95,28 @@ Task BatchRun::wrap(std::size_t index, Io& io, unsigned worker) {
   co_return outcome;
 }
 
+unsigned BatchRun::peak_from_intervals() const {
+  std::vector<std::pair<std::int64_t, int>> events;  // (time, +1 start / -1 end)
+  for (std::size_t i = 0; i < records_.size(); ++i) {
+    if (runs_[i].load() == 0) continue;
+    events.emplace_back(records_[i].start_ns, +1);
+    events.emplace_back(records_[i].end_ns, -1);
+  }
+  // Ends sort before starts at the same instant: a worker that finishes one
+  // task and starts the next in the same nanosecond ran them one after another.
+  std::sort(events.begin(), events.end());
+  int now = 0, peak = 0;
+  for (const auto& [time, delta] : events) peak = std::max(peak, now += delta);
+  return static_cast<unsigned>(peak);
+}
+
 BatchSummary BatchRun::check(unsigned workers, const RunReport& report) const {
   BatchSummary s;
   s.tasks = records_.size();
-  s.peak_in_flight = peak_.load();
+  // The live counter sees in-process tasks exactly; the recorded intervals
+  // also cover tasks run in other processes. Each interval lies inside the
+  // span the counter counted, so the larger of the two is never an overcount.
+  s.peak_in_flight = std::max(peak_.load(), peak_from_intervals());
   {
     std::lock_guard lock(problems_mutex_);
     s.problems = problems_;

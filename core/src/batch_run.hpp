@@ -33,11 +33,14 @@ struct BatchSummary {
 
 class BatchRun final : public Batch {
  public:
-  BatchRun(const Workload& workload, TaskLog* log);
+  // `description` is what Batch::description() returns (see describe_entry).
+  BatchRun(const Workload& workload, std::string description, TaskLog* log);
 
   std::size_t size() const noexcept override { return workload_.size(); }
   Task task(std::size_t index, Io& io, unsigned worker) noexcept override;
   std::unique_ptr<Io> blocking_io() override;
+  std::string description() const override { return description_; }
+  void record(const TaskReport& report) noexcept override;
 
   // Call after Strategy::run returned: every task exactly once, every outcome
   // verified by the workload, in-flight peak within `workers`, the strategy's own report.
@@ -47,10 +50,15 @@ class BatchRun final : public Batch {
 
  private:
   Task wrap(std::size_t index, Io& io, unsigned worker);
+  // Counts a run of `index`; true for the first, whose record is kept.
+  bool claim(std::size_t index);
   std::int64_t now_ns() const;
   void problem(std::string text);
+  void log_end(std::size_t index, const Outcome& outcome);
+  unsigned peak_from_intervals() const;
 
   const Workload& workload_;
+  const std::string description_;
   TaskLog* log_;
   const std::int64_t origin_ns_;
   std::vector<TaskRecord> records_;

@@ -15,6 +15,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "concur/plugin.hpp"
+#include "host_services.hpp"
 #include "concur/version.hpp"
 
 #ifndef CONCUR_PLUGIN_INSTALL_SUBDIR
@@ -28,7 +29,7 @@ namespace fs = std::filesystem;
 
 // The C ABI of CONCUR_PLUGIN; both functions are noexcept on the plugin side.
 using AbiVersionFn = std::uint32_t() noexcept;
-using CreateFn = Strategy*(char* error, std::size_t capacity) noexcept;
+using CreateFn = Strategy*(const Host* host, char* error, std::size_t capacity) noexcept;
 
 // Errors are printed one per line, so text coming from dlerror() or from a
 // plugin must not break a line.
@@ -106,7 +107,7 @@ LoadedPlugin load_plugin(const fs::path& file) {
   // The C ABI hands over a raw owning pointer; it is wrapped on the next line.
   // The deleter holds the library, so the code of the strategy (its vtable,
   // its destructor) stays mapped while any copy of the shared_ptr lives.
-  Strategy* raw = lib->get<CreateFn>(CONCUR_CREATE_SYMBOL)(message.data(), message.size());
+  Strategy* raw = lib->get<CreateFn>(CONCUR_CREATE_SYMBOL)(&host_services(), message.data(), message.size());
   std::shared_ptr<Strategy> strategy(raw, [lib](Strategy* s) noexcept { delete s; });
   message.back() = '\0';  // a plugin that ignored the capacity cannot make us read past the end
 

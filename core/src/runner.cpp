@@ -5,7 +5,9 @@
 #include <ctime>
 #include <memory>
 
+#include "host_services.hpp"
 #include "run_reporter.hpp"
+#include "statistics.hpp"
 #include "task_log.hpp"
 #include "units.hpp"
 
@@ -37,16 +39,25 @@ struct CaseContext {
   const Suite& suite;
   const Case& c;
   const Workload& workload;
+  const std::string& description;  // of the entry, for Batch::description()
   CaseResult& result;
   TaskLog* log;
   std::ostream& out;
 };
 
+RunOptions run_options(const CaseContext& ctx) {
+  RunOptions options;
+  options.workers = ctx.c.workers;
+  options.task_timeout = ctx.suite.task_timeout;
+  options.options = ctx.suite.options;
+  return options;
+}
+
 // Runs one batch untimed or timed (`state` given) and checks it.
 BatchSummary run_batch(const CaseContext& ctx, benchmark::State* state, RunReport& report,
                        std::vector<TaskRecord>* timeline) {
-  BatchRun batch(ctx.workload, ctx.log);
-  RunOptions options{ctx.c.workers, ctx.suite.options};
+  BatchRun batch(ctx.workload, ctx.description, ctx.log);
+  const RunOptions options = run_options(ctx);
   if (state) {
     for (auto _ : *state) report = ctx.c.plugin->strategy->run(batch, options);
   } else {
@@ -68,8 +79,15 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
     state.SkipWithError(ctx.c.unavailable.c_str());
     return;
   }
-  if (!ctx.result.warmed_up) {
-    ctx.result.warmed_up = true;
+  if (!ctx.result.prepared) {
+    ctx.result.prepared = true;
+    BatchRun batch(ctx.workload, ctx.description, nullptr);
+    const RunReport prepared = ctx.c.plugin->strategy->prepare(batch, run_options(ctx));
+    if (!prepared.ok) {
+      ctx.result.failure = "prepare: " + prepared.error;
+      state.SkipWithError(ctx.result.failure.c_str());
+      return;
+    }
     for (unsigned i = 0; i < ctx.suite.warmup; ++i) {
       if (ctx.log) ctx.log->note(ctx.c.name + ": warm-up batch " + std::to_string(i + 1));
       RunReport report;
@@ -87,6 +105,7 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
   RunReport report;
   BatchSummary s = run_batch(ctx, &state, report, &ctx.result.timeline);
   ctx.result.strategy_counters = report.counters;
+  ctx.result.external_cpu_seconds.push_back(report.external_cpu_seconds);
 
   state.counters["tasks"] = static_cast<double>(s.tasks);
   state.counters["ok"] = static_cast<double>(s.ok);
@@ -106,6 +125,34 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
   ctx.result.repetitions.push_back(std::move(s));
 }
 
+// Google Benchmark's cpu_time is this process's; strategies with worker
+// processes report those processes' CPU time, which is added here to each
+// timed run, and the cpu_time aggregates are recomputed from the sums.
+void add_external_cpu_time(SuiteRun& run) {
+  using Run = benchmark::BenchmarkReporter::Run;
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    const std::vector<double>& extra = run.results[i].external_cpu_seconds;
+    if (std::all_of(extra.begin(), extra.end(), [](double x) { return x == 0; })) continue;
+    std::vector<Run*> iterations, aggregates;
+    for (Run& r : run.runs) {
+      if (r.run_name.function_name != run.cases[i].name) continue;
+      (r.run_type == Run::RT_Iteration ? iterations : aggregates).push_back(&r);
+    }
+    if (iterations.size() != extra.size()) continue;  // a failed case: its times are not reported
+    std::vector<double> cpu;
+    for (std::size_t k = 0; k < iterations.size(); ++k) {
+      iterations[k]->cpu_accumulated_time += extra[k] * static_cast<double>(iterations[k]->iterations);
+      cpu.push_back(iterations[k]->cpu_accumulated_time);
+    }
+    for (Run* a : aggregates) {
+      if (a->aggregate_name == "mean") a->cpu_accumulated_time = mean(cpu);
+      else if (a->aggregate_name == "median") a->cpu_accumulated_time = median(cpu);
+      else if (a->aggregate_name == "stddev") a->cpu_accumulated_time = relative_stddev(cpu) * mean(cpu);
+      else if (a->aggregate_name == "cv") a->cpu_accumulated_time = relative_stddev(cpu);
+    }
+  }
+}
+
 }  // namespace
 
 SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOptions& options, std::ostream& out) {
@@ -115,11 +162,13 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
 
   // Inputs are generated here, once per entry, so no timed batch pays for them.
   std::vector<std::unique_ptr<Workload>> workloads(suite.entries.size());
+  std::vector<std::string> descriptions(suite.entries.size());
   for (const Case& c : run.cases) {
     if (workloads[c.entry]) continue;
     const WorkloadEntry& entry = suite.entries[c.entry];
     auto started = std::chrono::steady_clock::now();
     workloads[c.entry] = find_workload_type(entry.workload)->create(entry.params, suite.seed);
+    descriptions[c.entry] = describe_entry(entry, suite.seed);
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     out << "prepared " << c.entry_name << ": " << workloads[c.entry]->size() << " tasks";
     if (workloads[c.entry]->bytes() > 0) out << ", " << format_size(workloads[c.entry]->bytes()) << " of input";
@@ -138,7 +187,8 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
   contexts.reserve(run.cases.size());
   for (std::size_t i = 0; i < run.cases.size(); ++i) {
     const Case& c = run.cases[i];
-    contexts.push_back(CaseContext{suite, c, *workloads[c.entry], run.results[i], log.get(), out});
+    contexts.push_back(
+        CaseContext{suite, c, *workloads[c.entry], descriptions[c.entry], run.results[i], log.get(), out});
     benchmark::RegisterBenchmark(c.name.c_str(), [ctx = &contexts.back()](benchmark::State& state) {
       run_case(*ctx, state);
     })
@@ -157,6 +207,7 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
   benchmark::ClearRegisteredBenchmarks();
 
   run.runs = reporter.runs();
+  add_external_cpu_time(run);
   run.machine = MachineFacts{reporter.num_cpus(), reporter.mhz_per_cpu(), reporter.cpu_scaling_enabled(),
                              reporter.load_avg(), reporter.caches()};
   return run;

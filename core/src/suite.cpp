@@ -21,7 +21,10 @@ using suite_params::Origin;
 using suite_params::Value;
 
 const std::vector<std::string> top_level_keys{"name",       "repetitions", "warmup",  "interleave", "seed",
-                                              "strategies", "workers",     "options", "workloads"};
+                                              "strategies", "workers",     "options", "timeout",   "workloads"};
+
+// A task running longer than this is an error outcome; 0 (the default) means no limit.
+const ParamSpec timeout_spec{"timeout", ParamKind::duration, std::int64_t{0}, 0, 24LL * 3600 * 1'000'000'000, ""};
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
@@ -147,6 +150,8 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
       workers = suite_params::read_workers(v);
     } else if (m.name == "options") {
       suite.options = suite_params::read_options(v);
+    } else if (m.name == "timeout") {
+      suite.task_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(timeout_spec, v)));
     } else if (m.name == "workloads") {
       workloads = &m;  // last: its entries inherit strategies and workers, wherever those are written
     }

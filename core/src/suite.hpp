@@ -1,6 +1,7 @@
 // Suite: a YAML benchmark suite, parsed and validated, and the command-line overrides applied to it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -43,6 +44,7 @@ struct Suite {
   unsigned warmup = 0;              // untimed batches before a case's first repetition
   bool interleave = false;          // Google Benchmark's random interleaving
   std::uint64_t seed = 42;          // input data is generated from it
+  std::chrono::nanoseconds task_timeout{0};    // `timeout`: per task, 0 = none
   std::map<std::string, std::string> options;  // strategy options, passed to every strategy
   std::vector<WorkloadEntry> entries;
 };

@@ -7,6 +7,6 @@ extern "C" __attribute__((visibility("default"))) std::uint32_t concur_plugin_ab
   return concur::abi_version;
 }
 
-extern "C" __attribute__((visibility("default"))) concur::Strategy* concur_plugin_create(char*, std::size_t) noexcept {
+extern "C" __attribute__((visibility("default"))) concur::Strategy* concur_plugin_create(const concur::Host*, char*, std::size_t) noexcept {
   return nullptr;
 }

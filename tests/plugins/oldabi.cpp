@@ -9,6 +9,6 @@ extern "C" __attribute__((visibility("default"))) std::uint32_t concur_plugin_ab
 }
 
 // Aborting makes "checked the ABI before calling anything else" a hard test failure.
-extern "C" __attribute__((visibility("default"))) concur::Strategy* concur_plugin_create(char*, std::size_t) noexcept {
+extern "C" __attribute__((visibility("default"))) concur::Strategy* concur_plugin_create(const concur::Host*, char*, std::size_t) noexcept {
   std::abort();
 }

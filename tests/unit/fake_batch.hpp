@@ -86,6 +86,13 @@ class FakeBatch final : public concur::Batch {
     return std::make_unique<BlockingIo>();
   }
 
+  // Scripted tasks cannot be rebuilt in another process.
+  std::string description() const override { return "{}"; }
+  void record(const concur::TaskReport& report) noexcept override {
+    started(report.index, report.worker);
+    finished(report.index, report.worker, report.outcome);
+  }
+
   // --- set-up, before the run ---
   void fail_blocking_io_after(int successful_calls) { fail_io_after_ = successful_calls; }
   void hand_out_suspending_io() { suspending_io_ = true; }

@@ -299,7 +299,7 @@ repetition: 3
                "3:1: unknown key 'repetition'; did you mean 'repetitions'?");
   expect_error("workloads: [{workload: rc4}]\n  # note\ncolour: red\n",
                "3:1: unknown key 'colour'; expected one of name, repetitions, warmup, interleave, seed, "
-               "strategies, workers, options, workloads");
+               "strategies, workers, options, timeout, workloads");
 }
 
 TEST_F(SuiteTest, UnknownEntryKeySuggestsAmongItsWorkloadsParameters) {
@@ -768,6 +768,33 @@ TEST(Nearest, StaysSilentForUnrelatedWords) {
   // Longer words tolerate more edits (a third of the word), short ones at most two.
   EXPECT_EQ(nearest("concurrencyxyz", {"concurrency"}), "concurrency");
   EXPECT_EQ(nearest("abcxyz", {"abc"}), "");
+}
+
+}  // namespace
+}  // namespace concur
+
+namespace concur {
+namespace {
+
+class SuiteTimeoutTest : public ::testing::Test {
+ protected:
+  std::string path_ = (std::filesystem::temp_directory_path() / ("concur-timeout-" + std::to_string(::getpid()) + ".yaml")).string();
+  void TearDown() override { std::filesystem::remove(path_); }
+  Suite load(const std::string& text) {
+    std::ofstream(path_) << text;
+    return load_suite(path_, {"threads"});
+  }
+};
+
+TEST_F(SuiteTimeoutTest, TimeoutIsADurationDefaultingToNone) {
+  EXPECT_EQ(load("workloads:\n  - workload: rc4\n").task_timeout.count(), 0);
+  EXPECT_EQ(load("timeout: 1.5s\nworkloads:\n  - workload: rc4\n").task_timeout, std::chrono::milliseconds(1500));
+  try {
+    load("timeout: soon\nworkloads:\n  - workload: rc4\n");
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(":1:10: timeout: expected a duration"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 
+#include "concur/host.hpp"
 #include "concur/io.hpp"
 #include "concur/task.hpp"
 
@@ -24,6 +26,14 @@ class Batch {
   // A new Io whose operations block the calling thread (sleep_for, a libcurl
   // easy handle, compute inline). One per worker thread; not thread-safe.
   virtual std::unique_ptr<Io> blocking_io() = 0;
+
+  // For strategies that run tasks in other processes: an opaque description
+  // from which Host::open() rebuilds this batch's tasks in a process forked
+  // from concur, and the way back for each task's record. Call record() once
+  // per index, from the thread that called Strategy::run. The harness then
+  // measures in-flight tasks from the reported times.
+  virtual std::string description() const = 0;
+  virtual void record(const TaskReport& report) noexcept = 0;
 
  protected:
   ~Batch() = default;

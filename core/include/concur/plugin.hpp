@@ -6,12 +6,15 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <type_traits>
 
+#include "concur/host.hpp"
 #include "concur/strategy.hpp"
 #include "concur/version.hpp"
 
 // The C symbols every plugin exports. The loader reads the ABI version first
-// and calls nothing else when it differs.
+// and calls nothing else when it differs. A strategy class may take a
+// `const concur::Host&` in its constructor; otherwise it is default-constructed.
 #define CONCUR_ABI_SYMBOL "concur_plugin_abi_version"
 #define CONCUR_CREATE_SYMBOL "concur_plugin_create"
 
@@ -26,12 +29,17 @@ inline void copy_error(const char* text, char* error, std::size_t capacity) noex
   error[n] = '\0';
 }
 
-// Builds a T, turning any exception into an error message. The loader takes
-// ownership of the returned object at once (the C ABI forces a raw pointer here).
+// Builds a T (from the Host when T takes one), turning any exception into an
+// error message. The loader takes ownership of the returned object at once
+// (the C ABI forces a raw pointer here).
 template <class T>
-Strategy* create_guarded(char* error, std::size_t capacity) noexcept {
+Strategy* create_guarded(const Host& host, char* error, std::size_t capacity) noexcept {
   try {
-    return std::make_unique<T>().release();
+    if constexpr (std::is_constructible_v<T, const Host&>) {
+      return std::make_unique<T>(host).release();
+    } else {
+      return std::make_unique<T>().release();
+    }
   } catch (const std::exception& e) {
     copy_error(e.what(), error, capacity);
   } catch (...) {
@@ -48,6 +56,6 @@ Strategy* create_guarded(char* error, std::size_t capacity) noexcept {
     return ::concur::abi_version;                                                           \
   }                                                                                         \
   extern "C" __attribute__((visibility("default"))) ::concur::Strategy* concur_plugin_create( \
-      char* error, std::size_t capacity) noexcept {                                         \
-    return ::concur::detail::create_guarded<StrategyType>(error, capacity);                 \
+      const ::concur::Host* host, char* error, std::size_t capacity) noexcept {             \
+    return ::concur::detail::create_guarded<StrategyType>(*host, error, capacity);          \
   }

@@ -1,6 +1,7 @@
 // Strategy: the interface a plugin implements: how a batch of tasks runs and waits.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@ struct Availability {
 
 struct RunOptions {
   unsigned workers = 1;                         // maximum tasks in flight
+  // A task running longer is an error outcome (strategies that can stop a
+  // task, such as fork, enforce it); zero means no limit. Suite key `timeout`.
+  std::chrono::nanoseconds task_timeout{0};
   std::map<std::string, std::string> options;   // strategy-specific suite options
 };
 
@@ -23,6 +27,9 @@ struct RunReport {
   bool ok = true;
   std::string error;                        // when !ok: why the strategy could not run the batch
   std::map<std::string, double> counters;   // extra figures, e.g. pool start-up seconds
+  // CPU time other processes spent on this batch (worker processes); the
+  // harness adds it to the case's cpu_time.
+  double external_cpu_seconds = 0;
 };
 
 // All functions are noexcept: exceptions never cross the plugin boundary.
@@ -40,6 +47,18 @@ class Strategy {
   virtual unsigned max_workers() const noexcept { return 0; }
 
   virtual Availability availability() const noexcept { return {}; }
+
+  // True when a task that crashes its process cannot take concur down (a
+  // process pool); the conformance checks then test recovery from crashes.
+  virtual bool isolates_tasks() const noexcept { return false; }
+
+  // Called untimed before a case's first batch, with a batch of the same
+  // tasks: the place to build inputs elsewhere or start servers.
+  virtual RunReport prepare(Batch& batch, const RunOptions& options) noexcept {
+    (void)batch;
+    (void)options;
+    return {};
+  }
 
   virtual RunReport run(Batch& batch, const RunOptions& options) noexcept = 0;
 };
