@@ -79,6 +79,11 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
     state.SkipWithError(ctx.c.unavailable.c_str());
     return;
   }
+  if (ctx.workload.crashes_process() && !ctx.c.plugin->strategy->isolates_tasks()) {
+    ctx.result.failure = ctx.c.strategy + " runs tasks inside concur, and this workload crashes its process on purpose";
+    state.SkipWithError(ctx.result.failure.c_str());
+    return;
+  }
   if (!ctx.result.prepared) {
     ctx.result.prepared = true;
     BatchRun batch(ctx.workload, ctx.description, nullptr);

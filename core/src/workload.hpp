@@ -79,6 +79,10 @@ class Workload {
 
   // Payload bytes one whole batch processes (0 for loiter).
   virtual std::uint64_t bytes() const = 0;
+
+  // True when a task kills its own process on purpose: only strategies that
+  // isolate tasks in other processes may run such a workload.
+  virtual bool crashes_process() const { return false; }
 };
 
 struct WorkloadType {
@@ -88,7 +92,7 @@ struct WorkloadType {
   std::function<std::unique_ptr<Workload>(const Params&, std::uint64_t seed)> create;
 };
 
-// Every built-in workload type (rc4, sha256, loiter), in a fixed order.
+// Every built-in workload type (rc4, sha256, loiter, fault), in a fixed order.
 const std::vector<WorkloadType>& workload_types();
 const WorkloadType* find_workload_type(const std::string& name);
 

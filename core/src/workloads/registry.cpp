@@ -21,7 +21,7 @@ std::vector<WorkloadType> build_types() {
            {"jobs", ParamKind::integer, std::int64_t{12}, 0, max_jobs, "number of tasks"},
            {"size", ParamKind::size, std::int64_t{256 * KiB}, 1, GiB, "base buffer size"},
            {"spread", ParamKind::integer, std::int64_t{12}, 0, 1000,
-            "job i (jobs..1) gets size + size/spread*(i - spread/2) bytes; 0 = all equal"},
+            "job i (jobs..1) gets size + size*(i - spread/2)/spread bytes; 0 = all equal"},
            {"key", ParamKind::text, std::string{"concur"}, 1, 256, "RC4 key (1..256 bytes)"},
        },
        make_rc4_workload},
@@ -41,6 +41,18 @@ std::vector<WorkloadType> build_types() {
            {"repeat", ParamKind::integer, std::int64_t{1}, 1, max_jobs, "the durations list, this many times over"},
        },
        make_loiter_workload},
+      {"fault",
+       "tasks that sleep, or throw, crash or hang on purpose: checks how a strategy copes (crash_at needs a "
+       "strategy that isolates tasks, hang_at a suite timeout)",
+       {
+           {"jobs", ParamKind::integer, std::int64_t{8}, 0, max_jobs, "number of tasks"},
+           {"sleep", ParamKind::duration, std::int64_t{10 * ms}, 0, 3600 * s, "how long a plain task sleeps"},
+           {"throw_at", ParamKind::integer_list, std::vector<std::int64_t>{}, 0, max_jobs, "tasks that throw"},
+           {"crash_at", ParamKind::integer_list, std::vector<std::int64_t>{}, 0, max_jobs,
+            "tasks that abort their process"},
+           {"hang_at", ParamKind::integer_list, std::vector<std::int64_t>{}, 0, max_jobs, "tasks that sleep an hour"},
+       },
+       make_fault_workload},
   };
 }
 

@@ -1,0 +1,160 @@
+#include "workloads/sha256.hpp"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <vector>
+
+#include "units.hpp"
+#include "workloads/factories.hpp"
+#include "workloads/random_data.hpp"
+
+namespace concur {
+namespace {
+
+struct MdDeleter {
+  void operator()(EVP_MD* md) const noexcept { EVP_MD_free(md); }
+};
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+};
+using MdPtr = std::unique_ptr<EVP_MD, MdDeleter>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+
+// Large enough that per-call overhead vanishes, small enough that a task
+// really streams (and crosses block boundaries mid-buffer).
+constexpr std::size_t chunk_bytes = 64 * 1024;
+
+[[noreturn]] void throw_openssl(const char* call) {
+  std::string message = std::string(call) + " failed";
+  if (const unsigned long code = ERR_get_error(); code != 0) {
+    std::array<char, 256> reason{};
+    ERR_error_string_n(code, reason.data(), reason.size());
+    message += ": ";
+    message += reason.data();
+  }
+  ERR_clear_error();
+  throw std::runtime_error(message);
+}
+
+std::string to_hex(const unsigned char* data, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (std::size_t k = 0; k < n; ++k) {
+    out += digits[data[k] >> 4];
+    out += digits[data[k] & 0xf];
+  }
+  return out;
+}
+
+// Fetched once: OpenSSL 3's implicit fetch (EVP_sha256() in DigestInit) looks
+// the algorithm up under a global lock on every call, which would show up as
+// contention in exactly the multi-threaded runs this harness measures.
+const EVP_MD* sha256_md() {
+  static const MdPtr md{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
+  if (!md) throw_openssl("EVP_MD_fetch(SHA256)");
+  return md.get();
+}
+
+std::string describe_failure(const Outcome& outcome) {
+  std::string text = to_string(outcome.status);
+  if (!outcome.message.empty()) text += ": " + outcome.message;
+  return text;
+}
+
+class Sha256Workload final : public Workload {
+ public:
+  Sha256Workload(const Params& params, std::uint64_t seed) {
+    sha256_md();  // fail at load time if OpenSSL cannot provide SHA-256
+    const std::int64_t jobs = params.integer("jobs");
+    const std::int64_t size = params.integer("size");
+    if (jobs < 0 || size < 0) throw std::invalid_argument("sha256: jobs and size cannot be negative");
+    inputs_.reserve(static_cast<std::size_t>(jobs));
+    for (std::int64_t k = 0; k < jobs; ++k) {
+      try {
+        inputs_.push_back(random_bytes(static_cast<std::size_t>(size), task_seed(seed, "sha256", static_cast<std::uint64_t>(k))));
+      } catch (const std::bad_alloc&) {
+        throw std::runtime_error("sha256: cannot allocate " + std::to_string(jobs) + " x " +
+                                 format_size(static_cast<std::uint64_t>(size)) + " of input; lower size or jobs");
+      }
+    }
+    size_ = static_cast<std::uint64_t>(size);
+  }
+
+  std::size_t size() const override { return inputs_.size(); }
+
+  std::string label(std::size_t index) const override { return "sha256(" + std::to_string(index) + ")"; }
+
+  std::string start_message(std::size_t index) const override {
+    return "hashing " + format_size(inputs_.at(index).size()) + "...";
+  }
+
+  Task run(std::size_t index, Io& io) const override {
+    const std::vector<std::uint8_t>& data = inputs_.at(index);
+    Outcome outcome;
+    co_await io.compute([&] {
+      outcome.digest = sha256_hex_streamed(data);
+      outcome.bytes = data.size();
+    });
+    co_return outcome;
+  }
+
+  std::string verify(std::size_t index, const Outcome& outcome) const override {
+    if (index >= inputs_.size()) return "no task " + std::to_string(index);
+    if (outcome.status != Status::ok) return "expected ok, got " + describe_failure(outcome);
+    if (outcome.bytes != size_) {
+      return "expected " + std::to_string(size_) + " bytes, got " + std::to_string(outcome.bytes);
+    }
+    const std::string expected = sha256_hex_oneshot(inputs_[index]);
+    if (outcome.digest != expected) return "digest " + outcome.digest + ", expected " + expected;
+    return {};
+  }
+
+  std::string result_text(std::size_t, const Outcome& outcome) const override {
+    if (outcome.status != Status::ok) return describe_failure(outcome);
+    return outcome.digest.substr(0, 16);
+  }
+
+  std::uint64_t bytes() const override { return size_ * inputs_.size(); }
+
+ private:
+  std::vector<std::vector<std::uint8_t>> inputs_;
+  std::uint64_t size_ = 0;
+};
+
+}  // namespace
+
+std::string sha256_hex_streamed(std::span<const std::uint8_t> data) {
+  const MdCtxPtr ctx{EVP_MD_CTX_new()};
+  if (!ctx) throw_openssl("EVP_MD_CTX_new");
+  if (EVP_DigestInit_ex(ctx.get(), sha256_md(), nullptr) != 1) throw_openssl("EVP_DigestInit_ex");
+  for (std::size_t offset = 0; offset < data.size(); offset += chunk_bytes) {
+    const std::size_t n = std::min(chunk_bytes, data.size() - offset);
+    if (EVP_DigestUpdate(ctx.get(), data.data() + offset, n) != 1) throw_openssl("EVP_DigestUpdate");
+  }
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), md.data(), &length) != 1) throw_openssl("EVP_DigestFinal_ex");
+  return to_hex(md.data(), length);
+}
+
+std::string sha256_hex_oneshot(std::span<const std::uint8_t> data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), md.data(), &length, EVP_sha256(), nullptr) != 1) {
+    throw_openssl("EVP_Digest");
+  }
+  return to_hex(md.data(), length);
+}
+
+std::unique_ptr<Workload> make_sha256_workload(const Params& params, std::uint64_t seed) {
+  return std::make_unique<Sha256Workload>(params, seed);
+}
+
+}  // namespace concur
