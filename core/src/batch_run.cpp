@@ -123,8 +123,8 @@ BatchSummary BatchRun::check(unsigned workers, const RunReport& report) const {
   }
   if (!report.ok) s.problems.push_back("strategy failed: " + report.error);
   if (s.peak_in_flight > workers) {
-    s.problems.push_back(std::to_string(s.peak_in_flight) + " tasks were in flight at once; the limit is " +
-                         std::to_string(workers) + " workers");
+    s.problems.push_back(std::to_string(s.peak_in_flight) + " tasks were in flight at once; the limit is workers = " +
+                         std::to_string(workers));
   }
   std::size_t missing = 0;
   for (std::size_t i = 0; i < records_.size(); ++i) {

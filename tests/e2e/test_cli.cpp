@@ -236,8 +236,54 @@ TEST_F(Cli, BadOverridesExit2) {
   EXPECT_FALSE(fs::exists(dir_ / "o.json"));
 }
 
+TEST_F(Cli, CheckPluginPassesAGoodPlugin) {
+  Result r = concur(std::string("check-plugin ") + CONCUR_TEST_PLUGIN_DIR + "/threads.so");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("limit-reached            PASS"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("threads: 9 checks passed, 0 failed, 2 skipped"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, CheckPluginReportsAPluginThatBreaksTheLimit) {
+  Result r = concur(std::string("check-plugin ") + CONCUR_TEST_BAD_PLUGIN_DIR + "/greedy/greedy.so");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("limit-reached            FAIL"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-> 8 tasks were in flight at once; the limit is workers = 3"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, CheckPluginOnANonPluginIsAUsageError) {
+  Result r = concur(std::string("check-plugin ") + CONCUR_TEST_BAD_PLUGIN_DIR + "/notalib.so");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("notalib.so: not a shared library"), std::string::npos) << r.err;
+  EXPECT_EQ(concur("check-plugin /nonexistent.so").exit_code, 2);
+}
+
+TEST_F(Cli, RunWithABrokenPluginFolderStillRunsTheGoodOnes) {
+  write("tiny.yaml", tiny_suite);
+  Result r = concur(std::string("run tiny.yaml --plugin-dir ") + CONCUR_TEST_BAD_PLUGIN_DIR +
+                    " --filter loiter/threads -r 1 --out o.json");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("oldabi.so: ABI version 999"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, ACaseThatBreaksTheLimitFailsTheRunWithExit1) {
+  write("tiny.yaml", tiny_suite);
+  Result r = concur(std::string("run tiny.yaml --plugin-dir ") + CONCUR_TEST_BAD_PLUGIN_DIR +
+                    "/greedy --strategy greedy,threads --filter loiter -r 1 --out o.json");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("tasks were in flight at once; the limit is workers = 1"), std::string::npos) << r.out;
+  json doc = read_json("o.json");  // the results are still written, with the failure in them
+  bool failed_entry = false;
+  for (const json& b : doc.at("benchmarks")) {
+    if (b.at("name").get<std::string>().rfind("loiter/greedy/workers:1", 0) == 0 && b.value("error_occurred", false)) {
+      failed_entry = true;
+    }
+  }
+  EXPECT_TRUE(failed_entry);
+}
+
 TEST_F(Cli, HelpOnEveryCommand) {
-  for (const char* args : {"--help", "run --help", "list --help"}) {
+  for (const char* args : {"--help", "run --help", "list --help", "check-plugin --help"}) {
     Result r = concur(args);
     EXPECT_EQ(r.exit_code, 0) << args;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << args << r.out;

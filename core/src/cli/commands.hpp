@@ -32,5 +32,7 @@ struct RunCommandOptions {
 
 int list_command(const CommonOptions& common);
 int run_command(const CommonOptions& common, const RunCommandOptions& options);
+// Exit 0 when every check passed, 1 when one failed or the strategy is unavailable, 2 when the file is no plugin.
+int check_plugin_command(const std::filesystem::path& file);
 
 }  // namespace concur::cli

@@ -2,6 +2,7 @@
 #include <curl/curl.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -43,6 +44,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.sets, "Override a workload parameter in every entry that has it (key=value)");
   run_cmd->add_flag("--interleave", run.interleave, "Interleave repetitions of different cases randomly");
   run_cmd->add_flag("--verbose,-v", run.verbose, "Log each task's start and end live, then results in submission order");
+  std::filesystem::path plugin_file;
+  CLI::App* check = app.add_subcommand(
+      "check-plugin", "Run the conformance checks on one plugin file and print a pass/fail report (exit 0 or 1)");
+  check->add_option("plugin", plugin_file, "Plugin shared library (.so)")->required()->check(CLI::ExistingFile);
+
   for (CLI::App* sub : {list, run_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
 
   try {
@@ -54,5 +60,6 @@ int main(int argc, char** argv) {
 
   for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
   if (*list) return list_command(common);
+  if (*check) return check_plugin_command(plugin_file);
   return run_command(common, run);
 }
