@@ -1,0 +1,51 @@
+// Example strategy plugin "waves": starts `workers` tasks on fresh threads, waits for all of them, then the next wave.
+//
+// A deliberately simple strategy, written only against the SDK, to show the
+// contract a plugin fulfils: every task index run exactly once, at most
+// `workers` in flight, each thread with its own blocking Io, nothing thrown
+// out of run(). It is slower than a pool whenever tasks differ in length: a
+// wave lasts as long as its slowest task.
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "concur/concur.hpp"
+
+namespace {
+
+class Waves final : public concur::Strategy {
+ public:
+  std::string_view name() const noexcept override { return "waves"; }
+  std::string_view version() const noexcept override { return "1.0.0"; }
+  std::string_view description() const noexcept override {
+    return "example plugin: runs tasks in waves of `workers` threads, each wave joined before the next";
+  }
+
+  concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
+    if (options.workers == 0) return {false, "workers must be at least 1", {}};
+    try {
+      const std::size_t width = std::min<std::size_t>(options.workers, batch.size());
+      std::vector<std::unique_ptr<concur::Io>> ios;
+      for (std::size_t w = 0; w < width; ++w) ios.push_back(batch.blocking_io());
+      double waves = 0;
+      for (std::size_t first = 0; first < batch.size(); first += width, ++waves) {
+        std::vector<std::jthread> wave;  // joined at the end of each iteration
+        for (std::size_t i = first; i < std::min(first + width, batch.size()); ++i) {
+          const auto lane = static_cast<unsigned>(i - first);
+          wave.emplace_back([&batch, &ios, i, lane] { batch.task(i, *ios[lane], lane).start(); });
+        }
+      }
+      concur::RunReport report;
+      report.counters["waves"] = waves;
+      return report;
+    } catch (const std::exception& e) {
+      return {false, e.what(), {}};
+    }
+  }
+};
+
+}  // namespace
+
+CONCUR_PLUGIN(Waves)
