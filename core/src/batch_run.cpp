@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "blocking_io.hpp"
+#include "outcome_text.hpp"
 
 namespace concur {
 
@@ -45,9 +46,7 @@ bool BatchRun::claim(std::size_t index) {
 
 void BatchRun::log_end(std::size_t index, const Outcome& outcome) {
   if (!log_) return;
-  log_->line(index, workload_.label(index),
-             outcome.status == Status::ok ? std::string("done.")
-                                          : std::string(to_string(outcome.status)) + ": " + outcome.message);
+  log_->line(index, workload_.label(index), outcome.status == Status::ok ? "done." : describe_outcome(outcome));
 }
 
 void BatchRun::record(const TaskReport& report) noexcept {

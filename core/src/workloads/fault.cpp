@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "outcome_text.hpp"
 #include "units.hpp"
 #include "workloads/factories.hpp"
 
@@ -56,7 +57,7 @@ class FaultWorkload final : public Workload {
   std::string verify(std::size_t index, const Outcome& outcome) const override {
     if (index >= faults_.size()) return "no task " + std::to_string(index);
     if (faults_[index] == Fault::none) {
-      if (outcome.status != Status::ok) return "expected ok, got " + std::string(to_string(outcome.status)) + ": " + outcome.message;
+      if (outcome.status != Status::ok) return "expected ok, got " + describe_outcome(outcome);
       if (outcome.value != static_cast<std::int64_t>(index)) return "returned " + std::to_string(outcome.value);
       return {};
     }
@@ -66,7 +67,7 @@ class FaultWorkload final : public Workload {
   }
 
   std::string result_text(std::size_t, const Outcome& outcome) const override {
-    return outcome.status == Status::ok ? std::to_string(outcome.value) : std::string(to_string(outcome.status)) + ": " + outcome.message;
+    return outcome.status == Status::ok ? std::to_string(outcome.value) : describe_outcome(outcome);
   }
 
   std::uint64_t bytes() const override { return 0; }

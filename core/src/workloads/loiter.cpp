@@ -3,17 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "outcome_text.hpp"
 #include "units.hpp"
 #include "workloads/factories.hpp"
 
 namespace concur {
 namespace {
-
-std::string describe_failure(const Outcome& outcome) {
-  std::string text = to_string(outcome.status);
-  if (!outcome.message.empty()) text += ": " + outcome.message;
-  return text;
-}
 
 // loiter(n) sleeps n units and returns n * 10: no CPU, no bytes, only waiting,
 // so it shows how a strategy schedules waits (which tasks start when, and in
@@ -53,7 +48,7 @@ class LoiterWorkload final : public Workload {
 
   std::string verify(std::size_t index, const Outcome& outcome) const override {
     if (index >= multiples_.size()) return "no task " + std::to_string(index);
-    if (outcome.status != Status::ok) return "expected ok, got " + describe_failure(outcome);
+    if (outcome.status != Status::ok) return "expected ok, got " + describe_outcome(outcome);
     const std::int64_t expected = multiples_[index] * 10;
     if (outcome.value != expected) {
       return "returned " + std::to_string(outcome.value) + ", expected " + std::to_string(expected);
@@ -62,7 +57,7 @@ class LoiterWorkload final : public Workload {
   }
 
   std::string result_text(std::size_t, const Outcome& outcome) const override {
-    if (outcome.status != Status::ok) return describe_failure(outcome);
+    if (outcome.status != Status::ok) return describe_outcome(outcome);
     return std::to_string(outcome.value);
   }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "outcome_text.hpp"
 #include "units.hpp"
 #include "workloads/factories.hpp"
 #include "workloads/random_data.hpp"
@@ -76,17 +77,6 @@ namespace {
 
 constexpr std::size_t digest_bytes = 16;
 
-std::string hex_prefix(const std::uint8_t* data, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (std::size_t k = 0; k < n; ++k) {
-    out += digits[data[k] >> 4];
-    out += digits[data[k] & 0xf];
-  }
-  return out;
-}
-
 // Stands for the whole ciphertext in the outcome at memory speed, so it costs
 // next to nothing next to the byte-at-a-time cipher it summarises.
 std::uint64_t xor_fold(const std::uint8_t* data, std::size_t n) {
@@ -120,15 +110,9 @@ Outcome encrypt_and_decrypt(std::string_view key, const std::vector<std::uint8_t
   }
   Outcome outcome;
   outcome.bytes = n;
-  outcome.digest = hex_prefix(cipher.get(), std::min(n, digest_bytes));
+  outcome.digest = to_hex(cipher.get(), std::min(n, digest_bytes));
   outcome.value = static_cast<std::int64_t>(xor_fold(cipher.get(), n));
   return outcome;
-}
-
-std::string describe_failure(const Outcome& outcome) {
-  std::string text = to_string(outcome.status);
-  if (!outcome.message.empty()) text += ": " + outcome.message;
-  return text;
 }
 
 class Rc4Workload final : public Workload {
@@ -171,7 +155,7 @@ class Rc4Workload final : public Workload {
 
   std::string verify(std::size_t index, const Outcome& outcome) const override {
     if (index >= inputs_.size()) return "no task " + std::to_string(index);
-    if (outcome.status != Status::ok) return "expected ok, got " + describe_failure(outcome);
+    if (outcome.status != Status::ok) return "expected ok, got " + describe_outcome(outcome);
     const std::vector<std::uint8_t>& plain = inputs_[index];
     const std::size_t n = plain.size();
     if (outcome.bytes != n) {
@@ -182,7 +166,7 @@ class Rc4Workload final : public Workload {
     // Below 16 bytes a keystream of zeros is plausible by chance; above, equal
     // buffers mean the cipher did nothing.
     if (n >= digest_bytes && cipher == plain) return "the ciphertext equals the plaintext";
-    const std::string digest = hex_prefix(cipher.data(), std::min(n, digest_bytes));
+    const std::string digest = to_hex(cipher.data(), std::min(n, digest_bytes));
     if (outcome.digest != digest) return "ciphertext starts " + outcome.digest + ", expected " + digest;
     const auto fold = static_cast<std::int64_t>(xor_fold(cipher.data(), n));
     if (outcome.value != fold) {
@@ -192,7 +176,7 @@ class Rc4Workload final : public Workload {
   }
 
   std::string result_text(std::size_t, const Outcome& outcome) const override {
-    if (outcome.status != Status::ok) return describe_failure(outcome);
+    if (outcome.status != Status::ok) return describe_outcome(outcome);
     return outcome.digest.substr(0, 16);
   }
 

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "outcome_text.hpp"
 #include "units.hpp"
 #include "workloads/factories.hpp"
 #include "workloads/random_data.hpp"
@@ -42,17 +43,6 @@ constexpr std::size_t chunk_bytes = 64 * 1024;
   throw std::runtime_error(message);
 }
 
-std::string to_hex(const unsigned char* data, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (std::size_t k = 0; k < n; ++k) {
-    out += digits[data[k] >> 4];
-    out += digits[data[k] & 0xf];
-  }
-  return out;
-}
-
 // Fetched once: OpenSSL 3's implicit fetch (EVP_sha256() in DigestInit) looks
 // the algorithm up under a global lock on every call, which would show up as
 // contention in exactly the multi-threaded runs this harness measures.
@@ -60,12 +50,6 @@ const EVP_MD* sha256_md() {
   static const MdPtr md{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
   if (!md) throw_openssl("EVP_MD_fetch(SHA256)");
   return md.get();
-}
-
-std::string describe_failure(const Outcome& outcome) {
-  std::string text = to_string(outcome.status);
-  if (!outcome.message.empty()) text += ": " + outcome.message;
-  return text;
 }
 
 class Sha256Workload final : public Workload {
@@ -107,7 +91,7 @@ class Sha256Workload final : public Workload {
 
   std::string verify(std::size_t index, const Outcome& outcome) const override {
     if (index >= inputs_.size()) return "no task " + std::to_string(index);
-    if (outcome.status != Status::ok) return "expected ok, got " + describe_failure(outcome);
+    if (outcome.status != Status::ok) return "expected ok, got " + describe_outcome(outcome);
     if (outcome.bytes != size_) {
       return "expected " + std::to_string(size_) + " bytes, got " + std::to_string(outcome.bytes);
     }
@@ -117,7 +101,7 @@ class Sha256Workload final : public Workload {
   }
 
   std::string result_text(std::size_t, const Outcome& outcome) const override {
-    if (outcome.status != Status::ok) return describe_failure(outcome);
+    if (outcome.status != Status::ok) return describe_outcome(outcome);
     return outcome.digest.substr(0, 16);
   }
 
