@@ -15,8 +15,8 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "concur/plugin.hpp"
-#include "host_services.hpp"
 #include "concur/version.hpp"
+#include "host_services.hpp"
 
 #ifndef CONCUR_PLUGIN_INSTALL_SUBDIR
 #define CONCUR_PLUGIN_INSTALL_SUBDIR "lib/concur/plugins"
