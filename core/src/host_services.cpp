@@ -34,8 +34,14 @@ class WorkloadTaskSource final : public TaskSource {
     report.index = index;
     report.worker = worker;
     report.start_ns = steady_ns();
-    Outcome outcome = index < workload_->size() ? co_await workload_->run(index, io)
-                                                : Outcome::error("no task " + std::to_string(index) + " in this batch");
+    // Not a ?: with co_await in one arm: g++ 12 miscompiles that (the
+    // outcome's string then points into the frame and is freed twice).
+    Outcome outcome;
+    if (index < workload_->size()) {
+      outcome = co_await workload_->run(index, io);
+    } else {
+      outcome = Outcome::error("no task " + std::to_string(index) + " in this batch");
+    }
     report.end_ns = steady_ns();
     report.outcome = outcome;
     co_return outcome;

@@ -144,15 +144,19 @@ void add_external_cpu_time(SuiteRun& run) {
       (r.run_type == Run::RT_Iteration ? iterations : aggregates).push_back(&r);
     }
     if (iterations.size() != extra.size()) continue;  // a failed case: its times are not reported
-    std::vector<double> cpu;
+    std::vector<double> cpu;  // seconds per iteration (one batch)
     for (std::size_t k = 0; k < iterations.size(); ++k) {
-      iterations[k]->cpu_accumulated_time += extra[k] * static_cast<double>(iterations[k]->iterations);
-      cpu.push_back(iterations[k]->cpu_accumulated_time);
+      const auto n = static_cast<double>(iterations[k]->iterations);
+      iterations[k]->cpu_accumulated_time += extra[k] * n;
+      cpu.push_back(iterations[k]->cpu_accumulated_time / n);
     }
+    // Time aggregates hold statistic x iterations (Google Benchmark divides it
+    // back out); the percentage one (cv) holds the ratio itself.
     for (Run* a : aggregates) {
-      if (a->aggregate_name == "mean") a->cpu_accumulated_time = mean(cpu);
-      else if (a->aggregate_name == "median") a->cpu_accumulated_time = median(cpu);
-      else if (a->aggregate_name == "stddev") a->cpu_accumulated_time = relative_stddev(cpu) * mean(cpu);
+      const auto n = static_cast<double>(a->iterations);
+      if (a->aggregate_name == "mean") a->cpu_accumulated_time = mean(cpu) * n;
+      else if (a->aggregate_name == "median") a->cpu_accumulated_time = median(cpu) * n;
+      else if (a->aggregate_name == "stddev") a->cpu_accumulated_time = relative_stddev(cpu) * mean(cpu) * n;
       else if (a->aggregate_name == "cv") a->cpu_accumulated_time = relative_stddev(cpu);
     }
   }

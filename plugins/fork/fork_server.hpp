@@ -1,0 +1,67 @@
+// ForkServer: the concur side of the fork server process: starting it, and its PREPARE, SPAWN and REAP requests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "concur/host.hpp"
+#include "unique_fd.hpp"
+
+namespace concur_fork {
+
+// The server answered a request with an error (a description the host cannot
+// open, a failed fork); the server itself is still usable.
+class ServerRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The server is gone or answers nonsense: every later request fails too.
+class ServerLost : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct SpawnedWorker {
+  pid_t pid = 0;
+  UniqueFd socket;  // the pool's end of the worker's SOCK_SEQPACKET socket
+};
+
+struct ReapedWorker {
+  int status = 0;            // from wait4
+  double cpu_seconds = 0;    // user + system
+};
+
+class ForkServer {
+ public:
+  // Forks the server process. Only safe while this process has a single
+  // thread; the caller checks. Throws std::system_error when fork fails.
+  explicit ForkServer(const concur::Host& host);
+  // Closes the control socket, on which the server exits, and reaps it.
+  ~ForkServer();
+  ForkServer(const ForkServer&) = delete;
+  ForkServer& operator=(const ForkServer&) = delete;
+
+  pid_t pid() const noexcept { return pid_; }
+
+  // Each throws ServerRefused or ServerLost.
+  void prepare(std::string_view description);
+  SpawnedWorker spawn(std::string_view description, unsigned worker);
+  ReapedWorker reap(pid_t worker);
+
+ private:
+  // Sends one request and returns the reply; a ServerLost makes the server unusable.
+  struct Answer;
+  Answer request(const std::string& message);
+  // Marks the server unusable and throws ServerLost.
+  [[noreturn]] void lose(const std::string& why);
+
+  pid_t pid_ = -1;
+  UniqueFd control_;
+  std::string lost_;  // why the server is unusable; empty while it works
+};
+
+}  // namespace concur_fork

@@ -1,0 +1,195 @@
+// Encoding and validated decoding of the fork strategy's binary messages.
+#include "wire.hpp"
+
+#include <limits>
+
+namespace concur_fork {
+namespace {
+
+// Appends fields to one message. Integers are written byte by byte, least
+// significant first, so the format does not depend on the host.
+class Writer {
+ public:
+  explicit Writer(MessageType type) { u8(static_cast<std::uint8_t>(type)); }
+
+  Writer& u8(std::uint8_t v) {
+    bytes_.push_back(static_cast<char>(v));
+    return *this;
+  }
+  Writer& u32(std::uint32_t v) { return little_endian(v, 4); }
+  Writer& u64(std::uint64_t v) { return little_endian(v, 8); }
+  Writer& i32(std::int32_t v) { return u32(static_cast<std::uint32_t>(v)); }
+  Writer& i64(std::int64_t v) { return u64(static_cast<std::uint64_t>(v)); }
+  Writer& str(std::string_view s) {
+    if (s.size() > std::numeric_limits<std::uint32_t>::max()) throw WireError("string too long for a message");
+    u32(static_cast<std::uint32_t>(s.size()));
+    bytes_.append(s);
+    return *this;
+  }
+
+  std::string take() { return std::move(bytes_); }
+
+ private:
+  Writer& little_endian(std::uint64_t v, int width) {
+    for (int i = 0; i < width; ++i) bytes_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    return *this;
+  }
+
+  std::string bytes_;
+};
+
+// Reads fields off one message, checking every length against what is left.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : rest_(bytes) {}
+
+  MessageType type() { return static_cast<MessageType>(u8()); }
+  std::uint8_t u8() { return static_cast<std::uint8_t>(take(1)[0]); }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(little_endian(4)); }
+  std::uint64_t u64() { return little_endian(8); }
+  std::int32_t i32() { return static_cast<std::int32_t>(u32()); }
+  std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
+  std::string str() {
+    const std::uint32_t size = u32();
+    return std::string(take(size));
+  }
+
+  // A message with bytes after its last field was not written by this format.
+  void end() const {
+    if (!rest_.empty()) throw WireError(std::to_string(rest_.size()) + " unexpected bytes at the end of a message");
+  }
+
+ private:
+  std::string_view take(std::size_t n) {
+    if (n > rest_.size()) {
+      throw WireError("truncated message: a field needs " + std::to_string(n) + " bytes, " +
+                      std::to_string(rest_.size()) + " are left");
+    }
+    const std::string_view field = rest_.substr(0, n);
+    rest_.remove_prefix(n);
+    return field;
+  }
+
+  std::uint64_t little_endian(int width) {
+    const std::string_view b = take(static_cast<std::size_t>(width));
+    std::uint64_t v = 0;
+    for (int i = 0; i < width; ++i) v |= std::uint64_t{static_cast<unsigned char>(b[static_cast<std::size_t>(i)])} << (8 * i);
+    return v;
+  }
+
+  std::string_view rest_;
+};
+
+[[noreturn]] void unexpected(MessageType type, const char* expected) {
+  throw WireError("unexpected message type " + std::to_string(static_cast<unsigned>(type)) + "; expected " + expected);
+}
+
+}  // namespace
+
+std::string encode(const PrepareRequest& m) { return Writer(MessageType::prepare).str(m.description).take(); }
+std::string encode(const SpawnRequest& m) {
+  return Writer(MessageType::spawn).str(m.description).u32(m.worker).take();
+}
+std::string encode(const ReapRequest& m) { return Writer(MessageType::reap).i32(m.pid).take(); }
+std::string encode(const OkReply&) { return Writer(MessageType::ok).take(); }
+std::string encode(const ErrorReply& m) { return Writer(MessageType::error).str(m.message).take(); }
+std::string encode(const SpawnedReply& m) { return Writer(MessageType::spawned).i32(m.pid).take(); }
+std::string encode(const ReapedReply& m) { return Writer(MessageType::reaped).i32(m.status).i64(m.cpu_ns).take(); }
+std::string encode(const TaskMessage& m) { return Writer(MessageType::task).u64(m.index).take(); }
+
+std::string encode(const concur::TaskReport& m) {
+  return Writer(MessageType::result)
+      .u64(m.index)
+      .u32(m.worker)
+      .i64(m.start_ns)
+      .i64(m.end_ns)
+      .u8(static_cast<std::uint8_t>(m.outcome.status))
+      .u64(m.outcome.bytes)
+      .i64(m.outcome.value)
+      .str(m.outcome.digest)
+      .str(m.outcome.message)
+      .take();
+}
+
+Request decode_request(std::string_view bytes) {
+  Reader r(bytes);
+  Request request;
+  switch (const MessageType type = r.type()) {
+    case MessageType::prepare: request = PrepareRequest{r.str()}; break;
+    case MessageType::spawn: {
+      SpawnRequest spawn;
+      spawn.description = r.str();
+      spawn.worker = r.u32();
+      request = std::move(spawn);
+      break;
+    }
+    case MessageType::reap: {
+      const pid_t pid = r.i32();
+      if (pid <= 0) throw WireError("reap: invalid pid " + std::to_string(pid));
+      request = ReapRequest{pid};
+      break;
+    }
+    default: unexpected(type, "a request (prepare, spawn or reap)");
+  }
+  r.end();
+  return request;
+}
+
+Reply decode_reply(std::string_view bytes) {
+  Reader r(bytes);
+  Reply reply;
+  switch (const MessageType type = r.type()) {
+    case MessageType::ok: reply = OkReply{}; break;
+    case MessageType::error: reply = ErrorReply{r.str()}; break;
+    case MessageType::spawned: {
+      const pid_t pid = r.i32();
+      if (pid <= 0) throw WireError("spawned: invalid pid " + std::to_string(pid));
+      reply = SpawnedReply{pid};
+      break;
+    }
+    case MessageType::reaped: {
+      ReapedReply reaped;
+      reaped.status = r.i32();
+      reaped.cpu_ns = r.i64();
+      if (reaped.cpu_ns < 0) throw WireError("reaped: negative CPU time");
+      reply = reaped;
+      break;
+    }
+    default: unexpected(type, "a reply (ok, error, spawned or reaped)");
+  }
+  r.end();
+  return reply;
+}
+
+TaskMessage decode_task(std::string_view bytes) {
+  Reader r(bytes);
+  if (const MessageType type = r.type(); type != MessageType::task) unexpected(type, "a task");
+  TaskMessage m{r.u64()};
+  r.end();
+  return m;
+}
+
+concur::TaskReport decode_result(std::string_view bytes) {
+  Reader r(bytes);
+  if (const MessageType type = r.type(); type != MessageType::result) unexpected(type, "a result");
+  concur::TaskReport m;
+  const std::uint64_t index = r.u64();
+  if (index > std::numeric_limits<std::size_t>::max()) throw WireError("result: index out of range");
+  m.index = static_cast<std::size_t>(index);
+  m.worker = r.u32();
+  m.start_ns = r.i64();
+  m.end_ns = r.i64();
+  const std::uint8_t status = r.u8();
+  if (status > static_cast<std::uint8_t>(concur::Status::error)) {
+    throw WireError("result: invalid status " + std::to_string(status));
+  }
+  m.outcome.status = static_cast<concur::Status>(status);
+  m.outcome.bytes = r.u64();
+  m.outcome.value = r.i64();
+  m.outcome.digest = r.str();
+  m.outcome.message = r.str();
+  r.end();
+  return m;
+}
+
+}  // namespace concur_fork
