@@ -1,0 +1,67 @@
+// OffloadPool: helper threads that run Compute work off the loop thread and hand finished operations back through an eventfd.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+#include <vector>
+
+#include "concur/io.hpp"
+#include "event_loop.hpp"
+#include "unique_fd.hpp"
+
+namespace concur_uring {
+
+// A helper thread runs op.work (exceptions go to op.failure), puts the op on a
+// mutex-protected done list and bumps an eventfd. The loop watches the eventfd
+// with a one-shot IORING_OP_POLL_ADD, re-armed after each event while work is
+// outstanding (pitfall 3: multishot polls can end silently). On the loop
+// thread it takes the done list and schedules each waiter: coroutines are
+// never resumed on a helper thread.
+//
+// submit(), outstanding() and stop() are called on the loop thread only.
+class OffloadPool final : private CompletionHandler {
+ public:
+  // Threads start with the first submit(); a run without compute has none.
+  OffloadPool(EventLoop& loop, unsigned threads);
+  ~OffloadPool() { stop(); }
+  OffloadPool(const OffloadPool&) = delete;
+  OffloadPool& operator=(const OffloadPool&) = delete;
+
+  // Queues the op; its waiter is scheduled on the loop once the work ran.
+  void submit(concur::Io::Compute& op);
+  // Ops submitted whose waiter has not been scheduled yet.
+  std::size_t outstanding() const noexcept { return outstanding_; }
+  // Threads started so far.
+  unsigned started() const noexcept { return static_cast<unsigned>(threads_.size()); }
+
+  // Joins every thread (each finishes the work in hand first) and drops
+  // queued and finished ops without scheduling them. The eventfd poll, if
+  // armed, is left to EventLoop::cancel_all(). Idempotent.
+  void stop() noexcept;
+
+ private:
+  void on_completion(void* context, int res, std::uint32_t flags) override;
+  void work(std::stop_token stop) noexcept;
+  void arm();
+
+  EventLoop& loop_;
+  const unsigned size_;
+  UniqueFd eventfd_;
+  std::size_t outstanding_ = 0;
+  bool armed_ = false;
+
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::deque<concur::Io::Compute*> queued_;  // guarded by mutex_
+  std::vector<concur::Io::Compute*> done_;   // guarded by mutex_
+  std::vector<concur::Io::Compute*> taken_;  // loop thread: done_ copied out under the lock
+
+  std::vector<std::jthread> threads_;  // last: joined before the rest is destroyed
+};
+
+}  // namespace concur_uring

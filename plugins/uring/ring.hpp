@@ -1,0 +1,61 @@
+// Ring: an RAII io_uring instance (liburing) and the raw submit / wait / reap steps the event loop is built on.
+#pragma once
+
+#include <liburing.h>
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+namespace concur_uring {
+
+// One completion, copied out of the CQ ring so its entry can be handed back to
+// the kernel before any handler runs.
+struct Completion {
+  std::uint64_t user_data = 0;
+  std::int32_t res = 0;
+  std::uint32_t flags = 0;
+};
+
+class Ring {
+ public:
+  // A ring with `sq_entries` submission entries and at least `cq_entries`
+  // completion entries (IORING_SETUP_CQSIZE; both clamped to the kernel's
+  // maximum). Throws std::system_error naming the errno when setup fails.
+  Ring(unsigned sq_entries, unsigned cq_entries);
+  ~Ring();
+  Ring(const Ring&) = delete;
+  Ring& operator=(const Ring&) = delete;
+
+  // A zeroed SQE to fill in. When the SQ is full it first submits what is
+  // queued: the kernel consumes SQEs at submission, which makes room.
+  io_uring_sqe& get_sqe();
+
+  // Submits every queued SQE; with `wait`, also blocks until at least one
+  // completion is available. A signal (-EINTR) is retried. When the kernel
+  // refuses for want of CQ room or memory (-EBUSY, -EAGAIN) the available
+  // completions are set aside for reap() and the call returns, so the caller
+  // reaps before trying again. Other errors throw std::system_error.
+  void submit(bool wait);
+
+  // Submits, then waits at most `limit` for a completion; false on timeout.
+  bool submit_and_wait_for(std::chrono::nanoseconds limit);
+
+  // Appends every available completion (set-aside ones first) to `out` and
+  // returns their CQ entries to the kernel.
+  void reap(std::vector<Completion>& out);
+
+  unsigned sq_entries() const noexcept { return ring_.sq.ring_entries; }
+  unsigned cq_entries() const noexcept { return ring_.cq.ring_entries; }
+  // io_uring_enter calls made to submit (with or without waiting).
+  std::uint64_t submit_calls() const noexcept { return submit_calls_; }
+
+ private:
+  void set_aside();
+
+  io_uring ring_{};
+  std::vector<Completion> set_aside_;
+  std::uint64_t submit_calls_ = 0;
+};
+
+}  // namespace concur_uring

@@ -1,0 +1,416 @@
+// The uring strategy, loaded as the harness loads it: worker limit, exactly-once, compute offload, failures, the probe.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fake_batch.hpp"
+#include "plugin_loader.hpp"
+
+namespace concur_test {
+namespace {
+
+std::filesystem::path uring_plugin() { return std::filesystem::path(CONCUR_TEST_PLUGIN_DIR) / "uring.so"; }
+
+// Where things ran, shared by the tasks of one ScriptBatch.
+struct ThreadLog {
+  std::mutex mutex;
+  std::vector<std::thread::id> work_threads;    // where op.work ran
+  std::vector<std::thread::id> resume_threads;  // where the task went on after co_await io.compute
+  void add(std::thread::id worked, std::thread::id resumed) {
+    const std::lock_guard lock(mutex);
+    work_threads.push_back(worked);
+    resume_threads.push_back(resumed);
+  }
+};
+
+// A Batch whose tasks are one coroutine function, for what FakeBatch's
+// sleeping tasks cannot do: compute, HTTP, foreign awaits, a missing task.
+class ScriptBatch final : public concur::Batch {
+ public:
+  using Body = concur::Task (*)(std::size_t index, concur::Io& io, ThreadLog& log);
+  static constexpr std::size_t no_gap = static_cast<std::size_t>(-1);
+
+  ScriptBatch(std::size_t size, Body body, std::size_t gap = no_gap)
+      : body_(body), gap_(gap), outcomes_(size), ends_(size, 0) {}
+
+  std::size_t size() const noexcept override { return outcomes_.size(); }
+  concur::Task task(std::size_t index, concur::Io& io, unsigned) noexcept override {
+    if (index == gap_) return {};  // a broken batch
+    return recorded(index, io);
+  }
+  std::unique_ptr<concur::Io> blocking_io() override { throw std::logic_error("the uring strategy needs no blocking Io"); }
+  std::string description() const override { return "{}"; }
+  void record(const concur::TaskReport&) noexcept override {}
+
+  // Read after the run (the tasks ran on the thread that called run()).
+  const concur::Outcome& outcome(std::size_t index) const { return outcomes_.at(index); }
+  int ends(std::size_t index) const { return ends_.at(index); }
+  ThreadLog log;
+
+ private:
+  concur::Task recorded(std::size_t index, concur::Io& io) {
+    concur::Outcome outcome = co_await body_(index, io, log);
+    outcomes_[index] = outcome;
+    ++ends_[index];
+    co_return outcome;
+  }
+
+  Body body_;
+  std::size_t gap_;
+  std::vector<concur::Outcome> outcomes_;
+  std::vector<int> ends_;
+};
+
+concur::Task compute_and_note_threads(std::size_t index, concur::Io& io, ThreadLog& log) {
+  std::thread::id worked;
+  std::uint64_t sum = 0;
+  co_await io.compute([&] {
+    worked = std::this_thread::get_id();
+    for (std::uint64_t i = 0; i < 100000; ++i) sum += i ^ index;
+  });
+  log.add(worked, std::this_thread::get_id());
+  concur::Outcome outcome;
+  outcome.value = static_cast<std::int64_t>(index) * 10;
+  outcome.bytes = sum == 0 ? 0 : 1;  // keeps the loop from being optimised away
+  co_return outcome;
+}
+
+concur::Task compute_that_throws(std::size_t index, concur::Io& io, ThreadLog&) {
+  if (index % 2 == 1) co_await io.compute([] { throw std::runtime_error("compute failed on purpose"); });
+  co_return concur::Outcome{};
+}
+
+concur::Task compute_sleep_compute(std::size_t index, concur::Io& io, ThreadLog& log) {
+  std::uint64_t value = index;
+  co_await io.compute([&] { value *= 3; });
+  co_await io.sleep_for(1ms);
+  std::thread::id worked;
+  co_await io.compute([&] {
+    value += 1;
+    worked = std::this_thread::get_id();
+  });
+  log.add(worked, std::this_thread::get_id());
+  concur::Outcome outcome;
+  outcome.value = static_cast<std::int64_t>(value);
+  co_return outcome;
+}
+
+concur::Task http_get(std::size_t, concur::Io& io, ThreadLog&) {
+  const concur::HttpResponse response = co_await io.http_get("http://127.0.0.1:9/flag.gif");
+  co_return concur::Outcome::error(response.error);
+}
+
+concur::Task zero_and_negative_sleeps(std::size_t index, concur::Io& io, ThreadLog&) {
+  co_await io.sleep_for(0ns);
+  co_await io.sleep_for(-5ms);
+  concur::Outcome outcome;
+  outcome.value = static_cast<std::int64_t>(index);
+  co_return outcome;
+}
+
+concur::Task long_sleep(std::size_t, concur::Io& io, ThreadLog&) {
+  co_await io.sleep_for(30s);
+  co_return concur::Outcome{};
+}
+
+concur::Task long_compute(std::size_t, concur::Io& io, ThreadLog&) {
+  co_await io.compute([] { std::this_thread::sleep_for(50ms); });
+  co_return concur::Outcome{};
+}
+
+// Awaits something that is not an Io operation: nothing will ever resume it.
+concur::Task foreign_await(std::size_t, concur::Io&, ThreadLog&) {
+  co_await std::suspend_always{};
+  co_return concur::Outcome{};
+}
+
+class UringStrategy : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { plugin_ = std::make_unique<concur::LoadedPlugin>(concur::load_plugin(uring_plugin())); }
+  static void TearDownTestSuite() { plugin_.reset(); }
+
+  void SetUp() override {
+    if (!plugin_->availability.available) GTEST_SKIP() << "io_uring unavailable: " << plugin_->availability.reason;
+  }
+
+  static concur::RunReport run(concur::Batch& batch, unsigned workers,
+                               std::map<std::string, std::string> strategy_options = {}) {
+    concur::RunOptions options;
+    options.workers = workers;
+    options.options = std::move(strategy_options);
+    return plugin_->strategy->run(batch, options);
+  }
+
+  static std::unique_ptr<concur::LoadedPlugin> plugin_;
+};
+std::unique_ptr<concur::LoadedPlugin> UringStrategy::plugin_;
+
+TEST_F(UringStrategy, DescribesItself) {
+  const concur::Strategy& s = *plugin_->strategy;
+  EXPECT_EQ(s.name(), "uring");
+  EXPECT_EQ(s.version(), "1.0.0");
+  EXPECT_FALSE(s.description().empty());
+  EXPECT_EQ(s.max_workers(), 0u);
+  EXPECT_TRUE(s.availability().available) << s.availability().reason;
+}
+
+// 12 tasks of 30 ms, 3 in flight at most: sleeping tasks need no CPU, so all
+// three lanes are busy together even on a loaded machine.
+TEST_F(UringStrategy, RespectsAndReachesTheWorkerLimit) {
+  FakeBatch batch(FakeBatch::sleeping(12, 30ms));
+  const concur::RunReport report = run(batch, 3);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(batch.peak_in_flight(), 3);
+  EXPECT_TRUE(batch.every_task_exactly_once());
+  EXPECT_FALSE(batch.lane_misuse());
+  EXPECT_EQ(batch.ios_created(), 0);  // the loop's own Io, never a blocking one
+  std::set<unsigned> workers;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_LT(batch.worker(i), 3u);
+    workers.insert(batch.worker(i));
+    EXPECT_EQ(batch.outcome(i).status, concur::Status::ok);
+    EXPECT_EQ(batch.outcome(i).value, static_cast<std::int64_t>(i) * 10);
+  }
+  EXPECT_EQ(workers.size(), 3u);
+  EXPECT_EQ(report.counters.at("peak_in_flight"), 3.0);
+  EXPECT_GE(report.counters.at("submissions"), 1.0);
+  EXPECT_EQ(report.counters.at("offload_threads"), 0.0);  // no compute, no helper thread
+}
+
+TEST_F(UringStrategy, TasksCompleteInTheirOwnOrder) {
+  FakeBatch batch({{300ms, false}, {200ms, false}, {100ms, false}, {0ms, false}});
+  const concur::RunReport report = run(batch, 4);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(batch.completion_order(), (std::vector<std::size_t>{3, 2, 1, 0}));
+}
+
+TEST_F(UringStrategy, OneWorkerSerialises) {
+  FakeBatch batch(FakeBatch::sleeping(5, 10ms));
+  const concur::RunReport report = run(batch, 1);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(batch.peak_in_flight(), 1);
+  EXPECT_TRUE(batch.every_task_exactly_once());
+  std::vector<std::size_t> in_order(5);
+  std::iota(in_order.begin(), in_order.end(), 0);
+  EXPECT_EQ(batch.completion_order(), in_order);
+  for (std::size_t i = 0; i < batch.size(); ++i) EXPECT_EQ(batch.worker(i), 0u);
+}
+
+// All 1000 in flight at once on one thread. (FakeBatch flags worker ids of 64
+// and more as lane misuse, so the ids are checked here instead.)
+TEST_F(UringStrategy, ThousandTasksOnAThousandWorkers) {
+  FakeBatch batch(FakeBatch::sleeping(1000, 50ms));
+  const concur::RunReport report = run(batch, 1000);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(batch.peak_in_flight(), 1000);
+  EXPECT_TRUE(batch.every_task_exactly_once());
+  std::set<unsigned> workers;
+  for (std::size_t i = 0; i < batch.size(); ++i) workers.insert(batch.worker(i));
+  EXPECT_EQ(workers.size(), 1000u);
+  EXPECT_LT(*workers.rbegin(), 1000u);
+  EXPECT_EQ(report.counters.at("peak_in_flight"), 1000.0);
+}
+
+// A 4-entry SQ cannot hold 100 timeouts: the Io must submit to make room.
+TEST_F(UringStrategy, FullSubmissionQueueIsSubmittedToMakeRoom) {
+  FakeBatch batch(FakeBatch::sleeping(100, 20ms));
+  const concur::RunReport report = run(batch, 100, {{"ring_entries", "4"}});
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(batch.peak_in_flight(), 100);
+  EXPECT_TRUE(batch.every_task_exactly_once());
+  EXPECT_EQ(report.counters.at("ring_entries"), 4.0);
+  EXPECT_GE(report.counters.at("submissions"), 25.0);
+}
+
+TEST_F(UringStrategy, EmptyBatchIsOk) {
+  FakeBatch batch({});
+  const concur::RunReport report = run(batch, 4);
+  EXPECT_TRUE(report.ok) << report.error;
+}
+
+// Tasks that never suspend finish inside Task::start(): the done-callback runs
+// re-entrantly and the loop must still start each task once, one lane at a time.
+TEST_F(UringStrategy, TasksThatNeverSuspendRunOnceEach) {
+  FakeBatch batch(FakeBatch::sleeping(50, 0ms));
+  const concur::RunReport report = run(batch, 4);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_TRUE(batch.every_task_exactly_once());
+  EXPECT_EQ(batch.peak_in_flight(), 1);
+  EXPECT_FALSE(batch.lane_misuse());
+}
+
+TEST_F(UringStrategy, ZeroAndNegativeSleepsCompleteAtOnce) {
+  ScriptBatch batch(10, zero_and_negative_sleeps);
+  const concur::RunReport report = run(batch, 3);
+  ASSERT_TRUE(report.ok) << report.error;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ(batch.ends(i), 1);
+    EXPECT_EQ(batch.outcome(i).value, static_cast<std::int64_t>(i));
+  }
+}
+
+TEST_F(UringStrategy, ThrowingTaskIsAnErrorOutcomeAndTheOthersStillRun) {
+  std::vector<TaskScript> scripts = FakeBatch::sleeping(8, 5ms);
+  scripts[3].throws = true;
+  FakeBatch batch(std::move(scripts));
+  const concur::RunReport report = run(batch, 3);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_TRUE(batch.every_task_exactly_once());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (i == 3) {
+      EXPECT_EQ(batch.outcome(i).status, concur::Status::error);
+      EXPECT_EQ(batch.outcome(i).message, "task 3 failed on purpose");
+    } else {
+      EXPECT_EQ(batch.outcome(i).status, concur::Status::ok) << "task " << i;
+    }
+  }
+}
+
+// The work runs on helper threads; the coroutine continues on the loop
+// thread, which is the thread that called run().
+TEST_F(UringStrategy, ComputeRunsOffTheLoopThreadAndResumesOnIt) {
+  ScriptBatch batch(20, compute_and_note_threads);
+  const concur::RunReport report = run(batch, 5, {{"offload_threads", "2"}});
+  ASSERT_TRUE(report.ok) << report.error;
+  const std::thread::id loop_thread = std::this_thread::get_id();
+  ASSERT_EQ(batch.log.work_threads.size(), 20u);
+  std::set<std::thread::id> helpers;
+  for (std::size_t i = 0; i < 20; ++i) {
+    EXPECT_NE(batch.log.work_threads[i], loop_thread);
+    EXPECT_EQ(batch.log.resume_threads[i], loop_thread);
+    helpers.insert(batch.log.work_threads[i]);
+    EXPECT_EQ(batch.ends(i), 1);
+    EXPECT_EQ(batch.outcome(i).status, concur::Status::ok);
+    EXPECT_EQ(batch.outcome(i).value, static_cast<std::int64_t>(i) * 10);
+  }
+  EXPECT_LE(helpers.size(), 2u);
+  EXPECT_EQ(report.counters.at("offload_threads"), 2.0);
+}
+
+TEST_F(UringStrategy, ComputeThatThrowsIsAnErrorOutcome) {
+  ScriptBatch batch(6, compute_that_throws);
+  const concur::RunReport report = run(batch, 3);
+  ASSERT_TRUE(report.ok) << report.error;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ(batch.ends(i), 1);
+    if (i % 2 == 1) {
+      EXPECT_EQ(batch.outcome(i).status, concur::Status::error) << "task " << i;
+      EXPECT_EQ(batch.outcome(i).message, "compute failed on purpose");
+    } else {
+      EXPECT_EQ(batch.outcome(i).status, concur::Status::ok) << "task " << i;
+    }
+  }
+}
+
+// Many tasks alternating between helper threads and timeouts: the hand-back
+// path under load (and under ThreadSanitizer).
+TEST_F(UringStrategy, ComputeAndSleepsInterleave) {
+  ScriptBatch batch(300, compute_sleep_compute);
+  const concur::RunReport report = run(batch, 32, {{"offload_threads", "3"}});
+  ASSERT_TRUE(report.ok) << report.error;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ(batch.ends(i), 1);
+    EXPECT_EQ(batch.outcome(i).value, static_cast<std::int64_t>(i) * 3 + 1);
+  }
+  ASSERT_EQ(batch.log.resume_threads.size(), batch.size());
+  for (const std::thread::id resumed : batch.log.resume_threads) EXPECT_EQ(resumed, std::this_thread::get_id());
+}
+
+TEST_F(UringStrategy, HttpIsReportedAsNotSupportedYet) {
+  ScriptBatch batch(2, http_get);
+  const concur::RunReport report = run(batch, 2);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(batch.outcome(0).status, concur::Status::error);
+  EXPECT_EQ(batch.outcome(0).message, "HTTP is not supported by the uring strategy yet");
+}
+
+// A broken batch fails the run while two tasks sleep 30 s and compute: the
+// run ends with a report (the sleeps cancelled, the helpers joined, the
+// suspended tasks destroyed), not after the sleeps.
+TEST_F(UringStrategy, FailureMidRunCancelsAndCleansUp) {
+  ScriptBatch sleeping(4, long_sleep, 2);
+  concur::RunReport report = run(sleeping, 4);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("no task for index 2"), std::string::npos) << report.error;
+  EXPECT_EQ(sleeping.ends(0), 0);
+
+  ScriptBatch computing(4, long_compute, 3);
+  report = run(computing, 4, {{"offload_threads", "1"}});
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("no task for index 3"), std::string::npos) << report.error;
+}
+
+TEST_F(UringStrategy, TaskAwaitingSomethingElseIsAFailedReportNotAHang) {
+  ScriptBatch batch(3, foreign_await);
+  const concur::RunReport report = run(batch, 2);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("suspended"), std::string::npos) << report.error;
+}
+
+TEST_F(UringStrategy, BadOptionsAreAFailedReport) {
+  FakeBatch batch(FakeBatch::sleeping(2, 0ms));
+  concur::RunReport report = run(batch, 2, {{"offload_threads", "two"}});
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("offload_threads"), std::string::npos) << report.error;
+  report = run(batch, 0);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("workers"), std::string::npos) << report.error;
+  EXPECT_EQ(batch.starts(0), 0);
+}
+
+// One Strategy object runs many batches, one at a time (repetitions).
+TEST_F(UringStrategy, RunsBatchAfterBatch) {
+  for (int repetition = 0; repetition < 3; ++repetition) {
+    FakeBatch batch(FakeBatch::sleeping(10, 1ms));
+    concur::RunReport report = run(batch, 3);
+    ASSERT_TRUE(report.ok) << report.error;
+    EXPECT_TRUE(batch.every_task_exactly_once());
+    EXPECT_EQ(batch.peak_in_flight(), 3);
+    EXPECT_FALSE(batch.lane_misuse());
+
+    ScriptBatch computing(6, compute_and_note_threads);
+    report = run(computing, 2, {{"offload_threads", "1"}});
+    ASSERT_TRUE(report.ok) << report.error;
+    for (std::size_t i = 0; i < computing.size(); ++i) EXPECT_EQ(computing.ends(i), 1);
+  }
+}
+
+// CONCUR_URING_FORCE_UNAVAILABLE makes the probe say no, as on a machine
+// where io_uring is disabled: the reason is shown and run() refuses loudly.
+TEST(UringStrategyProbe, ForcedUnavailableIsReportedAndRunRefuses) {
+  ASSERT_EQ(::setenv("CONCUR_URING_FORCE_UNAVAILABLE", "pretending kernel.io_uring_disabled = 2", 1), 0);
+  std::unique_ptr<concur::LoadedPlugin> plugin;
+  try {
+    plugin = std::make_unique<concur::LoadedPlugin>(concur::load_plugin(uring_plugin()));
+  } catch (...) {
+    ::unsetenv("CONCUR_URING_FORCE_UNAVAILABLE");
+    throw;
+  }
+  ::unsetenv("CONCUR_URING_FORCE_UNAVAILABLE");
+
+  EXPECT_FALSE(plugin->availability.available);
+  EXPECT_NE(plugin->availability.reason.find("pretending kernel.io_uring_disabled = 2"), std::string::npos)
+      << plugin->availability.reason;
+  EXPECT_NE(plugin->availability.reason.find("CONCUR_URING_FORCE_UNAVAILABLE"), std::string::npos);
+
+  FakeBatch batch(FakeBatch::sleeping(3, 1ms));
+  concur::RunOptions options;
+  options.workers = 2;
+  const concur::RunReport report = plugin->strategy->run(batch, options);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("pretending kernel.io_uring_disabled = 2"), std::string::npos) << report.error;
+  EXPECT_EQ(batch.starts(0), 0);
+}
+
+}  // namespace
+}  // namespace concur_test
