@@ -282,6 +282,35 @@ TEST_F(Cli, ACaseThatBreaksTheLimitFailsTheRunWithExit1) {
   EXPECT_TRUE(failed_entry);
 }
 
+TEST_F(Cli, ListShowsFiveStrategies) {
+  Result r = concur("list");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* name : {"sequential", "threads", "tbb", "fork", "uring"}) {
+    EXPECT_NE(r.out.find(std::string("  ") + name + " "), std::string::npos) << name << "\n" << r.out;
+  }
+}
+
+TEST_F(Cli, UnavailableUringIsListedWithItsReasonAndFailsItsCases) {
+  const std::string env = "CONCUR_URING_FORCE_UNAVAILABLE='io_uring disabled for this test' ";
+  Result list = sh(env + "'" + CONCUR_BINARY + "' list");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("unavailable: forced by CONCUR_URING_FORCE_UNAVAILABLE: io_uring disabled for this test"),
+            std::string::npos)
+      << list.out;
+
+  write("tiny.yaml", tiny_suite);
+  Result run = sh(env + "'" + CONCUR_BINARY + "' run tiny.yaml --strategy uring,threads --filter loiter -r 1 --out o.json");
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("FAILED: uring is unavailable: forced by CONCUR_URING_FORCE_UNAVAILABLE"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("loiter/threads/workers:2"), std::string::npos) << "the other strategy still ran";
+
+  // "all" means every available strategy: no uring case, and nothing fails.
+  Result all = sh(env + "'" + CONCUR_BINARY + "' run tiny.yaml --strategy all --filter loiter -r 1 --out a.json");
+  EXPECT_EQ(all.exit_code, 0) << all.out << all.err;
+  EXPECT_EQ(all.out.find("loiter/uring"), std::string::npos) << all.out;
+}
+
 TEST_F(Cli, HelpOnEveryCommand) {
   for (const char* args : {"--help", "run --help", "list --help", "check-plugin --help"}) {
     Result r = concur(args);
