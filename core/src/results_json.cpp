@@ -135,7 +135,9 @@ json results_json(const SuiteRun& run, const ResultsMeta& meta) {
       {"real_time", "wall-clock time of the batch"},
       {"cpu_time", "CPU time of the whole process, all threads"},
       {"input_generation", "outside the timed region: inputs are generated once per entry before any case runs"},
-      {"verification", "outside the timed region: every outcome is verified after each batch"}};
+      {"verification", "outside the timed region: every outcome is verified after each batch"},
+      {"allocator", "glibc malloc with mmap_threshold 256 MiB and trim_threshold 1 GiB, so task buffers are recycled "
+                    "rather than returned to the kernel and re-faulted in every batch"}};
 
   // speedup / efficiency go on the iteration runs and the mean/median aggregates.
   const std::vector<CaseFigures> figures = case_figures(run);
