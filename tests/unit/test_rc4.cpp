@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "run_task.hpp"
 #include "workload.hpp"
 #include "workloads/random_data.hpp"
 #include "workloads/rc4.hpp"
@@ -16,34 +17,6 @@
 namespace concur {
 namespace {
 
-// Blocking Io for tests: every operation completes inside begin().
-class InlineIo final : public Io {
- public:
-  bool begin(Sleep& op) noexcept override {
-    std::this_thread::sleep_for(op.duration);
-    return true;
-  }
-  bool begin(HttpGet& op) noexcept override {
-    op.failure = std::make_exception_ptr(std::runtime_error("no HTTP in unit tests"));
-    return true;
-  }
-  bool begin(Compute& op) noexcept override {
-    try {
-      op.work();
-    } catch (...) {
-      op.failure = std::current_exception();
-    }
-    return true;
-  }
-};
-
-Outcome run_task(const Workload& workload, std::size_t index) {
-  InlineIo io;
-  Task task = workload.run(index, io);
-  task.start();
-  EXPECT_TRUE(task.done());
-  return task.take_outcome();
-}
 
 Params defaults(const std::string& type) {
   const WorkloadType* t = find_workload_type(type);
