@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "blocking_io.hpp"
 #include "concur/batch.hpp"
 #include "concur/io.hpp"
 #include "concur/outcome.hpp"
@@ -30,26 +31,6 @@ struct TaskScript {
   bool throws = false;
 };
 
-// Operations block the calling thread, as a blocking strategy's Io must.
-class BlockingIo final : public concur::Io {
- public:
-  bool begin(Sleep& op) noexcept override {
-    std::this_thread::sleep_for(op.duration);
-    return true;
-  }
-  bool begin(HttpGet& op) noexcept override {
-    op.response.error = "no network in unit tests";
-    return true;
-  }
-  bool begin(Compute& op) noexcept override {
-    try {
-      op.work();
-    } catch (...) {
-      op.failure = std::current_exception();
-    }
-    return true;
-  }
-};
 
 // Suspends every operation and never resumes it: what a strategy sees if it is
 // handed an event-loop Io. Blocking strategies must report this, not hang.
@@ -83,7 +64,7 @@ class FakeBatch final : public concur::Batch {
     const int made = ios_created_.fetch_add(1) + 1;
     if (fail_io_after_ >= 0 && made > fail_io_after_) throw std::runtime_error("out of test Ios");
     if (suspending_io_) return std::make_unique<NeverResumingIo>();
-    return std::make_unique<BlockingIo>();
+    return concur::make_blocking_io();  // the harness's own
   }
 
   // Scripted tasks cannot be rebuilt in another process.
