@@ -71,15 +71,22 @@ std::string first_problem(const TrialResult& r) {
 
 std::vector<std::int64_t> repeated(std::int64_t value, std::size_t n) { return std::vector<std::int64_t>(n, value); }
 
-// `expected` is capped like the workers were.
-std::string expect_peak(const TrialResult& r, unsigned expected) {
-  if (std::string p = first_problem(r); !p.empty()) return p;
-  expected = std::min(expected, r.workers);
-  if (r.summary.peak_in_flight != expected) {
-    return "peak tasks in flight was " + std::to_string(r.summary.peak_in_flight) + "; expected " +
-           std::to_string(expected);
+// Runs the trial until its peak in flight equals `expected` (capped like the
+// workers were). A peak above the limit fails at once; one below it is given
+// two more tries, since on a loaded machine a pool's last thread may start
+// after the first tasks are done: reaching the limit once shows the strategy can.
+std::string expect_peak(Strategy& strategy, const Trial& trial, unsigned expected) {
+  constexpr int attempts = 3;
+  std::string shortfall;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    const TrialResult r = run_trial(strategy, trial);
+    if (std::string p = first_problem(r); !p.empty()) return p;
+    const unsigned want = std::min(expected, r.workers);
+    if (r.summary.peak_in_flight == want) return {};
+    shortfall = "peak tasks in flight was " + std::to_string(r.summary.peak_in_flight) + "; expected " +
+                std::to_string(want) + " (in " + std::to_string(attempts) + " tries)";
   }
-  return {};
+  return shortfall;
 }
 
 std::vector<ConformanceCheck> build_checks() {
@@ -97,15 +104,15 @@ std::vector<ConformanceCheck> build_checks() {
        }},
       {"limit-reached", "8 sleeping tasks at 3 workers: never more than 3 in flight, and 3 reached", false,
        [](Strategy& s) {
-         return expect_peak(run_trial(s, {"loiter", {{"durations", repeated(1, 8)}, {"unit", 40 * ms}}, 3}), 3);
+         return expect_peak(s, {"loiter", {{"durations", repeated(1, 8)}, {"unit", 40 * ms}}, 3}, 3);
        }},
       {"serialises", "workers: 1 runs one task at a time", false,
        [](Strategy& s) {
-         return expect_peak(run_trial(s, {"loiter", {{"durations", repeated(1, 4)}, {"unit", 20 * ms}}, 1}), 1);
+         return expect_peak(s, {"loiter", {{"durations", repeated(1, 4)}, {"unit", 20 * ms}}, 1}, 1);
        }},
       {"more-workers-than-tasks", "2 tasks at 8 workers both run, once each", false,
        [](Strategy& s) {
-         return expect_peak(run_trial(s, {"loiter", {{"durations", repeated(1, 2)}, {"unit", 40 * ms}}, 8}), 2);
+         return expect_peak(s, {"loiter", {{"durations", repeated(1, 2)}, {"unit", 40 * ms}}, 8}, 2);
        }},
       {"empty", "a batch with no tasks completes", false,
        [](Strategy& s) { return first_problem(run_trial(s, {"rc4", {{"jobs", std::int64_t{0}}}, 2})); }},

@@ -15,6 +15,15 @@
 #include "plugin_loader.hpp"
 
 namespace concur_test {
+// TBB workers join an arena shortly after its tasks are spawned. Under
+// ThreadSanitizer's slowdown they may arrive after the tasks are gone, so
+// there only the limit is checked; TSan runs are for races, not scheduling.
+#if defined(__SANITIZE_THREAD__)
+#define EXPECT_PEAK_REACHED(peak, limit) EXPECT_LE(peak, limit)
+#else
+#define EXPECT_PEAK_REACHED(peak, limit) EXPECT_EQ(peak, limit)
+#endif
+
 namespace {
 
 class TbbStrategy : public ::testing::Test {
@@ -52,7 +61,7 @@ TEST_F(TbbStrategy, RespectsAndReachesTheWorkerLimit) {
   FakeBatch batch(FakeBatch::sleeping(12, 30ms));
   const concur::RunReport report = run(batch, 3);
   ASSERT_TRUE(report.ok) << report.error;
-  EXPECT_EQ(batch.peak_in_flight(), 3);
+  EXPECT_PEAK_REACHED(batch.peak_in_flight(), 3);
   EXPECT_TRUE(batch.every_task_exactly_once());
   EXPECT_FALSE(batch.lane_misuse());
   EXPECT_EQ(batch.ios_created(), 3);  // one Io per arena slot
@@ -73,7 +82,7 @@ TEST_F(TbbStrategy, ReachesAWorkerLimitAboveTheCoreCount) {
   FakeBatch batch(FakeBatch::sleeping(3 * workers, 30ms));
   const concur::RunReport report = run(batch, workers);
   ASSERT_TRUE(report.ok) << report.error;
-  EXPECT_EQ(batch.peak_in_flight(), static_cast<int>(workers));
+  EXPECT_PEAK_REACHED(batch.peak_in_flight(), static_cast<int>(workers));
   EXPECT_TRUE(batch.every_task_exactly_once());
   EXPECT_FALSE(batch.lane_misuse());
   for (std::size_t i = 0; i < batch.size(); ++i) EXPECT_LT(batch.worker(i), workers);
@@ -114,7 +123,7 @@ TEST_F(TbbStrategy, MoreWorkersThanTasksMakesAnArenaOfTheBatchSize) {
   const concur::RunReport report = run(batch, 16);
   ASSERT_TRUE(report.ok) << report.error;
   EXPECT_TRUE(batch.every_task_exactly_once());
-  EXPECT_EQ(batch.peak_in_flight(), 3);
+  EXPECT_PEAK_REACHED(batch.peak_in_flight(), 3);
   EXPECT_EQ(batch.ios_created(), 3);
   EXPECT_EQ(report.counters.at("arena_concurrency"), 3.0);
 }
@@ -191,7 +200,7 @@ TEST_F(TbbStrategy, RunsBatchAfterBatchWithDifferentWorkerCounts) {
     const concur::RunReport report = run(batch, workers);
     ASSERT_TRUE(report.ok) << report.error;
     EXPECT_TRUE(batch.every_task_exactly_once()) << workers << " workers";
-    EXPECT_EQ(batch.peak_in_flight(), static_cast<int>(workers));
+    EXPECT_PEAK_REACHED(batch.peak_in_flight(), static_cast<int>(workers));
     EXPECT_FALSE(batch.lane_misuse()) << workers << " workers";
     EXPECT_EQ(batch.ios_created(), static_cast<int>(workers));
     EXPECT_EQ(report.counters.at("arena_concurrency"), static_cast<double>(workers));
@@ -220,7 +229,7 @@ TEST(TbbPluginUnload, EndsTbbWorkerThreadsBeforeTheLibraryGoes) {
     options.workers = 8;
     const concur::RunReport report = plugin.strategy->run(batch, options);
     ASSERT_TRUE(report.ok) << report.error;
-    EXPECT_EQ(batch.peak_in_flight(), 8);
+    EXPECT_PEAK_REACHED(batch.peak_in_flight(), 8);
     EXPECT_GT(threads_in_this_process(), before);  // the workers are still there between runs
   }
   EXPECT_EQ(threads_in_this_process(), before);
