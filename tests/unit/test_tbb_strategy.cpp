@@ -92,6 +92,9 @@ TEST_F(TbbStrategy, ReachesAWorkerLimitAboveTheCoreCount) {
 // Outcomes are recorded as each task finishes, not in submission order: all
 // four start together and the shortest (100 ms apart) finishes first.
 TEST_F(TbbStrategy, TasksCompleteInTheirOwnOrder) {
+#if defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "needs all four TBB workers in the arena within 100 ms, which TSan's slowdown does not give";
+#endif
   FakeBatch batch({{300ms, false}, {200ms, false}, {100ms, false}, {0ms, false}});
   const concur::RunReport report = run(batch, 4);
   ASSERT_TRUE(report.ok) << report.error;
@@ -220,6 +223,7 @@ int threads_in_this_process() {
 // (a worker left sleeping in unmapped code crashes this test binary).
 // Its own plugin object, loaded after TbbStrategy's suite has released its own.
 TEST(TbbPluginUnload, EndsTbbWorkerThreadsBeforeTheLibraryGoes) {
+  std::thread([] {}).join();  // ThreadSanitizer starts its own thread with the first one: count it in `before`
   const int before = threads_in_this_process();
   ASSERT_GT(before, 0);
   {
