@@ -1,5 +1,7 @@
 #include "suite.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -22,6 +24,11 @@ using suite_params::Value;
 
 const std::vector<std::string> top_level_keys{"name",       "repetitions", "warmup",  "interleave", "seed",
                                               "strategies", "workers",     "options", "timeout",   "workloads"};
+
+unsigned online_cpus() {
+  const long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<unsigned>(n) : 1;
+}
 
 // A task running longer than this is an error outcome; 0 (the default) means no limit.
 const ParamSpec timeout_spec{"timeout", ParamKind::duration, std::int64_t{0}, 0, 24LL * 3600 * 1'000'000'000, ""};
@@ -129,7 +136,8 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
 
   Suite suite;
   std::vector<std::string> strategies{"all"};
-  std::vector<unsigned> workers{1};
+  // Without `workers`, one per online CPU, as a process pool executor defaults to.
+  std::vector<unsigned> workers{online_cpus()};
   const Member* workloads = nullptr;
   for (const Member& m : members) {
     const Value& v = m.value;

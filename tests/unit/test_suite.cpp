@@ -167,7 +167,7 @@ TEST_F(SuiteTest, DefaultsFillEverythingButWorkloads) {
   EXPECT_TRUE(suite.options.empty());
   ASSERT_EQ(suite.entries.size(), 2u);
   EXPECT_THAT(suite.entries[0].strategies, ElementsAre("all"));
-  EXPECT_THAT(suite.entries[0].workers, ElementsAre(1u));
+  EXPECT_THAT(suite.entries[0].workers, ElementsAre(static_cast<unsigned>(sysconf(_SC_NPROCESSORS_ONLN))));
   EXPECT_EQ(suite.entries[0].params.integer("size"), MiB);
   EXPECT_EQ(suite.entries[0].params.integer("jobs"), 12);
   EXPECT_THAT(suite.entries[1].params.list("durations"), ElementsAre(0, 1, 2, 3, 4));
@@ -717,11 +717,12 @@ TEST_F(SuiteOverrides, BadWorkersStrategiesRepetitions) {
 }
 
 TEST_F(SuiteOverrides, AFailedOverrideLeavesTheSuiteAlone) {
+  const std::vector<unsigned> workers_before = suite_.entries[0].workers;
   Overrides o;
-  o.workers = std::vector<unsigned>{8};
+  o.workers = std::vector<unsigned>{workers_before.front() + 1};
   o.sets = {{"jobs", "7"}, {"unit", "abc"}};
   error_of_overrides(o);
-  EXPECT_THAT(suite_.entries[0].workers, ElementsAre(1u));
+  EXPECT_EQ(suite_.entries[0].workers, workers_before);
   EXPECT_EQ(suite_.entries[0].params.integer("jobs"), 12);
 }
 
