@@ -58,8 +58,16 @@ void BatchRun::record(const TaskReport& report) noexcept {
     r.end_ns = report.end_ns - origin_ns_;
     r.completion = completions_.fetch_add(1);
     r.outcome = report.outcome;
-    if (log_) log_->line(report.index, workload_.label(report.index), workload_.start_message(report.index));
-    log_end(report.index, report.outcome);
+    if (log_) {
+      // Logged when the record arrives, stamped with when it happened in the other process.
+      const auto wall = [now_wall = TaskLog::Clock::now(), now_steady = steady_ns()](std::int64_t at) {
+        return now_wall - std::chrono::duration_cast<TaskLog::Clock::duration>(std::chrono::nanoseconds(now_steady - at));
+      };
+      const std::string& label = workload_.label(report.index);
+      log_->line(report.index, label, workload_.start_message(report.index), wall(report.start_ns));
+      log_->line(report.index, label, report.outcome.status == Status::ok ? "done." : describe_outcome(report.outcome),
+                 wall(report.end_ns));
+    }
   } catch (...) {
     problem("could not store the record of task " + std::to_string(report.index));
   }

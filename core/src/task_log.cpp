@@ -6,8 +6,7 @@
 
 namespace concur {
 
-void TaskLog::stamp() {
-  auto now = std::chrono::system_clock::now();
+void TaskLog::stamp(Clock::time_point now) {
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
@@ -16,12 +15,12 @@ void TaskLog::stamp() {
        << std::setfill(' ') << "] ";
 }
 
-void TaskLog::line(std::size_t index, const std::string& label, const std::string& text) {
+void TaskLog::line(std::size_t index, const std::string& label, const std::string& text, Clock::time_point when) {
   // Indentation shows which tasks overlap, as in the executor demo; capped so
   // large batches stay readable.
   constexpr std::size_t max_depth = 12;
   std::lock_guard lock(mutex_);
-  stamp();
+  stamp(when);
   out_ << std::string(4 * (index % (max_depth + 1)), ' ') << label << ": " << text << '\n' << std::flush;
 }
 
