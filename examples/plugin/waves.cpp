@@ -24,7 +24,7 @@ class Waves final : public concur::Strategy {
   }
 
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    if (options.workers == 0) return {false, "workers must be at least 1", {}};
+    if (options.workers == 0) return concur::failed_run("workers must be at least 1");
     try {
       const std::size_t width = std::min<std::size_t>(options.workers, batch.size());
       std::vector<std::unique_ptr<concur::Io>> ios;
@@ -41,7 +41,7 @@ class Waves final : public concur::Strategy {
       report.counters["waves"] = waves;
       return report;
     } catch (const std::exception& e) {
-      return {false, e.what(), {}};
+      return concur::failed_run(e.what());
     }
   }
 };

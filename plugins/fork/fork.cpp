@@ -78,19 +78,19 @@ class Fork final : public concur::Strategy {
 
   // Builds the batch's inputs in the server, outside the timed runs.
   concur::RunReport prepare(concur::Batch& batch, const concur::RunOptions&) noexcept override {
-    if (!unavailable_.empty()) return failure(unavailable_);
+    if (!unavailable_.empty()) return concur::failed_run(unavailable_);
     try {
       server_->prepare(batch.description());
       return {};
     } catch (const std::exception& e) {
-      return failure(std::string("prepare: ") + e.what());
+      return concur::failed_run(std::string("prepare: ") + e.what());
     } catch (...) {
-      return failure("prepare: unknown exception");
+      return concur::failed_run("prepare: unknown exception");
     }
   }
 
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    if (!unavailable_.empty()) return failure(unavailable_);
+    if (!unavailable_.empty()) return concur::failed_run(unavailable_);
     try {
       unsigned workers = options.workers;
       if (workers == 0) workers = static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
@@ -104,22 +104,13 @@ class Fork final : public concur::Strategy {
       report.counters["workers_replaced"] = figures.replaced;
       return report;
     } catch (const std::exception& e) {
-      return failure(e.what());
+      return concur::failed_run(e.what());
     } catch (...) {
-      return failure("unknown exception");
+      return concur::failed_run("unknown exception");
     }
   }
 
  private:
-  static concur::RunReport failure(std::string_view why) noexcept {
-    concur::RunReport report;
-    report.ok = false;
-    try {
-      report.error = why;
-    } catch (...) {  // out of memory while reporting: an empty message is all that is left
-    }
-    return report;
-  }
 
   std::string unavailable_;  // why the strategy cannot run; empty when it can
   std::unique_ptr<concur_fork::ForkServer> server_;

@@ -24,50 +24,41 @@ class Sequential final : public concur::Strategy {
     try {
       return run_batch(batch, options);
     } catch (const std::exception& e) {
-      return failure(e.what());
+      return concur::failed_run(e.what());
     } catch (...) {
-      return failure("unknown exception");
+      return concur::failed_run("unknown exception");
     }
   }
 
  private:
   static concur::RunReport run_batch(concur::Batch& batch, const concur::RunOptions& options) {
-    if (options.workers == 0) return failure("workers must be at least 1");
+    if (options.workers == 0) return concur::failed_run("workers must be at least 1");
 
     // Declared before any task: a task refers to its Io until it is destroyed.
     std::unique_ptr<concur::Io> io;
     try {
       io = batch.blocking_io();
     } catch (const std::exception& e) {
-      return failure(std::string("could not create a blocking Io: ") + e.what());
+      return concur::failed_run(std::string("could not create a blocking Io: ") + e.what());
     }
-    if (!io) return failure("the batch returned no blocking Io");
+    if (!io) return concur::failed_run("the batch returned no blocking Io");
 
     const std::size_t size = batch.size();
     for (std::size_t index = 0; index < size; ++index) {
       concur::Task task = batch.task(index, *io, 0);
-      if (!task) return failure("the batch returned no task for index " + std::to_string(index));
+      if (!task) return concur::failed_run("the batch returned no task for index " + std::to_string(index));
       task.start();
       // A blocking Io finishes every operation inside begin(), so the task is
       // done when start() returns. If it is not, the Io suspended it and
       // nothing here would ever resume it: say so rather than hang.
       if (!task.done()) {
-        return failure("task " + std::to_string(index) +
+        return concur::failed_run("task " + std::to_string(index) +
                        " suspended instead of finishing; the sequential strategy needs an Io that blocks");
       }
     }
     return {};
   }
 
-  static concur::RunReport failure(std::string_view why) noexcept {
-    concur::RunReport report;
-    report.ok = false;
-    try {
-      report.error = why;
-    } catch (...) {  // out of memory while reporting: an empty message is all that is left
-    }
-    return report;
-  }
 };
 
 }  // namespace

@@ -160,15 +160,15 @@ class Tbb final : public concur::Strategy {
     try {
       return run_batch(batch, options);
     } catch (const std::exception& e) {
-      return failure(e.what());
+      return concur::failed_run(e.what());
     } catch (...) {
-      return failure("unknown exception");
+      return concur::failed_run("unknown exception");
     }
   }
 
  private:
   concur::RunReport run_batch(concur::Batch& batch, const concur::RunOptions& options) {
-    if (options.workers == 0) return failure("workers must be at least 1");
+    if (options.workers == 0) return concur::failed_run("workers must be at least 1");
     // An arena wider than the batch would only hold idle slots (and Ios).
     const std::size_t count = std::min<std::size_t>(options.workers, batch.size());
     if (count == 0) {
@@ -177,7 +177,7 @@ class Tbb final : public concur::Strategy {
       return empty;
     }
     if (count > max_tbb_workers) {
-      return failure("the tbb strategy runs at most " + std::to_string(max_tbb_workers) +
+      return concur::failed_run("the tbb strategy runs at most " + std::to_string(max_tbb_workers) +
                      " tasks at once (TBB's thread limit); " + std::to_string(count) + " workers were asked for");
     }
     // TBB caps the worker threads of the whole process at its default
@@ -190,7 +190,7 @@ class Tbb final : public concur::Strategy {
     using control = tbb::global_control;
     const std::size_t allowed = control::active_value(control::max_allowed_parallelism);
     if (allowed < count) {
-      return failure("TBB allows at most " + std::to_string(allowed) + " threads in this process; " +
+      return concur::failed_run("TBB allows at most " + std::to_string(allowed) + " threads in this process; " +
                      std::to_string(count) + " workers were asked for");
     }
 
@@ -203,9 +203,9 @@ class Tbb final : public concur::Strategy {
       try {
         ios.push_back(batch.blocking_io());
       } catch (const std::exception& e) {
-        return failure(std::string("could not create a blocking Io: ") + e.what());
+        return concur::failed_run(std::string("could not create a blocking Io: ") + e.what());
       }
-      if (!ios.back()) return failure("the batch returned no blocking Io");
+      if (!ios.back()) return concur::failed_run("the batch returned no blocking Io");
     }
 
     tbb::task_arena& arena = arena_for(count);
@@ -272,16 +272,6 @@ class Tbb final : public concur::Strategy {
   void allow_parallelism(std::size_t count) {
     if (parallelism_ || count < 2) return;
     parallelism_ = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, tbb_thread_cap);
-  }
-
-  static concur::RunReport failure(std::string_view why) noexcept {
-    concur::RunReport report;
-    report.ok = false;
-    try {
-      report.error = why;
-    } catch (...) {  // out of memory while reporting: an empty message is all that is left
-    }
-    return report;
   }
 
   // Attached at construction, so finalize() in the destructor can wait for TBB's workers.

@@ -96,15 +96,15 @@ class Threads final : public concur::Strategy {
     try {
       return run_batch(batch, options);
     } catch (const std::exception& e) {
-      return failure(e.what());
+      return concur::failed_run(e.what());
     } catch (...) {
-      return failure("unknown exception");
+      return concur::failed_run("unknown exception");
     }
   }
 
  private:
   static concur::RunReport run_batch(concur::Batch& batch, const concur::RunOptions& options) {
-    if (options.workers == 0) return failure("workers must be at least 1");
+    if (options.workers == 0) return concur::failed_run("workers must be at least 1");
     const std::size_t count = std::min<std::size_t>(options.workers, batch.size());
 
     // Every Io is created here, on the calling thread, before any worker
@@ -117,9 +117,9 @@ class Threads final : public concur::Strategy {
       try {
         ios.push_back(batch.blocking_io());
       } catch (const std::exception& e) {
-        return failure(std::string("could not create a blocking Io: ") + e.what());
+        return concur::failed_run(std::string("could not create a blocking Io: ") + e.what());
       }
-      if (!ios.back()) return failure("the batch returned no blocking Io");
+      if (!ios.back()) return concur::failed_run("the batch returned no blocking Io");
     }
 
     Pool pool(batch);
@@ -142,15 +142,6 @@ class Threads final : public concur::Strategy {
     return pool.report(started);
   }
 
-  static concur::RunReport failure(std::string_view why) noexcept {
-    concur::RunReport report;
-    report.ok = false;
-    try {
-      report.error = why;
-    } catch (...) {  // out of memory while reporting: an empty message is all that is left
-    }
-    return report;
-  }
 };
 
 }  // namespace

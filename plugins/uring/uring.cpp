@@ -47,16 +47,16 @@ class Uring final : public concur::Strategy {
 
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
     try {
-      if (!availability_.available) return failure("io_uring is unavailable: " + availability_.reason);
-      if (options.workers == 0) return failure("workers must be at least 1");
+      if (!availability_.available) return concur::failed_run("io_uring is unavailable: " + availability_.reason);
+      if (options.workers == 0) return concur::failed_run("workers must be at least 1");
       concur_uring::RunConfig config;
       config.workers = options.workers;
       const std::optional<unsigned> threads = positive_option(options, "offload_threads", online_cores());
-      if (!threads) return failure("option offload_threads: expected a positive integer");
+      if (!threads) return concur::failed_run("option offload_threads: expected a positive integer");
       config.offload_threads = *threads;
       // Undocumented in suites, for tests: a tiny SQ exercises the SQ-full path.
       const std::optional<unsigned> entries = positive_option(options, "ring_entries", 4096);
-      if (!entries) return failure("option ring_entries: expected a positive integer");
+      if (!entries) return concur::failed_run("option ring_entries: expected a positive integer");
       config.ring_entries = *entries;
 
       // The runner's destructor tears everything down (threads joined,
@@ -70,22 +70,13 @@ class Uring final : public concur::Strategy {
       }
       return report;
     } catch (const std::exception& e) {
-      return failure(e.what());
+      return concur::failed_run(e.what());
     } catch (...) {
-      return failure("unknown exception");
+      return concur::failed_run("unknown exception");
     }
   }
 
  private:
-  static concur::RunReport failure(std::string_view why) noexcept {
-    concur::RunReport report;
-    report.ok = false;
-    try {
-      report.error = why;
-    } catch (...) {  // out of memory while reporting: an empty message is all that is left
-    }
-    return report;
-  }
 
   const concur::Availability availability_;
 };

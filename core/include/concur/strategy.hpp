@@ -32,6 +32,18 @@ struct RunReport {
   double external_cpu_seconds = 0;
 };
 
+// A failed RunReport saying why. If even the message cannot be stored (out of
+// memory), the report is still a failed one.
+inline RunReport failed_run(std::string_view why) noexcept {
+  RunReport report;
+  report.ok = false;
+  try {
+    report.error = why;
+  } catch (...) {
+  }
+  return report;
+}
+
 // All functions are noexcept: exceptions never cross the plugin boundary.
 // One Strategy object may run many batches, one at a time.
 class Strategy {
