@@ -311,6 +311,28 @@ TEST_F(Cli, UnavailableUringIsListedWithItsReasonAndFailsItsCases) {
   EXPECT_EQ(all.out.find("loiter/uring"), std::string::npos) << all.out;
 }
 
+TEST_F(Cli, InterleavedRepetitionsAndWarmUpAreRecorded) {
+  write("tiny.yaml", std::string(tiny_suite) + "warmup: 1\n");
+  Result r = concur("run tiny.yaml --filter 'loiter|rc4/threads' --interleave -r 3 --out o.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("(+1 warm-up)"), std::string::npos) << r.out;
+  json doc = read_json("o.json");
+  EXPECT_EQ(doc.at("context").at("suite").at("interleave"), true);
+  EXPECT_EQ(doc.at("context").at("suite").at("warmup"), 1);
+  int iterations = 0;
+  for (const json& b : doc.at("benchmarks")) iterations += b.at("run_type") == "iteration";
+  EXPECT_EQ(iterations, 5 * 3);  // loiter x 3 cases + rc4/threads x 2 cases, 3 repetitions each
+}
+
+TEST_F(Cli, UnwritableOutputIsAUsageErrorBeforeAnythingRuns) {
+  write("tiny.yaml", tiny_suite);
+  fs::create_directories(dir_ / "adir");
+  Result r = concur("run tiny.yaml --out adir");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--out adir: is a folder"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("running"), std::string::npos) << "no case may run: " << r.out;
+}
+
 TEST_F(Cli, HelpOnEveryCommand) {
   for (const char* args : {"--help", "run --help", "list --help", "check-plugin --help"}) {
     Result r = concur(args);
