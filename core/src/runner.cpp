@@ -105,11 +105,10 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
     }
   }
   if (ctx.log) {
-    ctx.log->note(ctx.c.name + ": repetition " + std::to_string(ctx.result.repetitions.size() + 1));
+    ctx.log->note(ctx.c.name + ": repetition " + std::to_string(ctx.result.external_cpu_seconds.size() + 1));
   }
   RunReport report;
   BatchSummary s = run_batch(ctx, &state, report, &ctx.result.timeline);
-  ctx.result.strategy_counters = report.counters;
   ctx.result.external_cpu_seconds.push_back(report.external_cpu_seconds);
 
   state.counters["tasks"] = static_cast<double>(s.tasks);
@@ -124,10 +123,10 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
 
   if (!s.problems.empty()) {
     for (const std::string& p : s.problems) ctx.out << "  " << ctx.c.name << ": " << p << '\n';
-    if (ctx.result.failure.empty()) ctx.result.failure = describe_problems(s.problems);
-    state.SkipWithError(describe_problems(s.problems).c_str());
+    const std::string problems = describe_problems(s.problems);
+    if (ctx.result.failure.empty()) ctx.result.failure = problems;
+    state.SkipWithError(problems.c_str());
   }
-  ctx.result.repetitions.push_back(std::move(s));
 }
 
 // Google Benchmark's cpu_time is this process's; strategies with worker

@@ -3,7 +3,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,9 +14,7 @@
 namespace concur {
 
 struct CaseResult {
-  std::vector<BatchSummary> repetitions;  // every timed batch, in run order
-  std::vector<TaskRecord> timeline;       // of the last timed batch
-  std::map<std::string, double> strategy_counters;  // from the last timed batch
+  std::vector<TaskRecord> timeline;          // of the last timed batch
   std::vector<double> external_cpu_seconds;  // per timed batch, from RunReport
   std::string failure;                    // the first problem found, empty when the case passed
   bool prepared = false;                  // Strategy::prepare and the warm-up batches ran

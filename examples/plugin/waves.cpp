@@ -3,11 +3,12 @@
 // A deliberately simple strategy, written only against the SDK, to show the
 // contract a plugin fulfils: every task index run exactly once, at most
 // `workers` in flight, each thread with its own blocking Io, nothing thrown
-// out of run(). It is slower than a pool whenever tasks differ in length: a
+// out of run() (concur/blocking.hpp has the helpers used here). It is slower than a pool whenever tasks differ in length: a
 // wave lasts as long as its slowest task.
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -24,25 +25,31 @@ class Waves final : public concur::Strategy {
   }
 
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    if (options.workers == 0) return concur::failed_run("workers must be at least 1");
-    try {
+    return concur::guarded_run([&] {  // nothing may be thrown out of run()
+      if (options.workers == 0) return concur::failed_run("workers must be at least 1");
       const std::size_t width = std::min<std::size_t>(options.workers, batch.size());
-      std::vector<std::unique_ptr<concur::Io>> ios;
-      for (std::size_t w = 0; w < width; ++w) ios.push_back(batch.blocking_io());
+      const std::vector<std::unique_ptr<concur::Io>> ios = concur::blocking_ios(batch, width);  // one per lane
+      concur::FirstFailure failure;
       double waves = 0;
-      for (std::size_t first = 0; first < batch.size(); first += width, ++waves) {
+      for (std::size_t first = 0; first < batch.size() && !failure.happened(); first += width, ++waves) {
         std::vector<std::jthread> wave;  // joined at the end of each iteration
         for (std::size_t i = first; i < std::min(first + width, batch.size()); ++i) {
           const auto lane = static_cast<unsigned>(i - first);
-          wave.emplace_back([&batch, &ios, i, lane] { batch.task(i, *ios[lane], lane).start(); });
+          wave.emplace_back([&batch, &ios, &failure, i, lane] {
+            try {
+              if (std::string why = concur::run_to_end(batch, i, *ios[lane], lane, "waves"); !why.empty()) {
+                failure.record(why);
+              }
+            } catch (const std::exception& e) {
+              failure.record(e.what());
+            }
+          });
         }
       }
-      concur::RunReport report;
+      concur::RunReport report = failure.report();
       report.counters["waves"] = waves;
       return report;
-    } catch (const std::exception& e) {
-      return concur::failed_run(e.what());
-    }
+    });
   }
 };
 

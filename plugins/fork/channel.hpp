@@ -7,9 +7,11 @@
 #include <string_view>
 #include <utility>
 
-#include "unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace concur_fork {
+
+using concur_plugins::UniqueFd;
 
 // The socket failed, the peer went away in the middle of a message, or a
 // message broke the record format. what() says which.

@@ -91,7 +91,7 @@ class Fork final : public concur::Strategy {
 
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
     if (!unavailable_.empty()) return concur::failed_run(unavailable_);
-    try {
+    return concur::guarded_run([&] {
       unsigned workers = options.workers;
       if (workers == 0) workers = static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
       concur_fork::Pool pool(*server_, batch, options.task_timeout);
@@ -103,12 +103,9 @@ class Fork final : public concur::Strategy {
       report.counters["workers_spawned"] = figures.spawned;
       report.counters["workers_replaced"] = figures.replaced;
       return report;
-    } catch (const std::exception& e) {
-      return concur::failed_run(e.what());
-    } catch (...) {
-      return concur::failed_run("unknown exception");
-    }
+    });
   }
+
 
  private:
 

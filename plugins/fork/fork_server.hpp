@@ -8,9 +8,11 @@
 #include <string_view>
 
 #include "concur/host.hpp"
-#include "unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace concur_fork {
+
+using concur_plugins::UniqueFd;
 
 // The server answered a request with an error (a description the host cannot
 // open, a failed fork); the server itself is still usable.

@@ -13,9 +13,11 @@
 #include "concur/batch.hpp"
 #include "concur/host.hpp"
 #include "fork_server.hpp"
-#include "unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace concur_fork {
+
+using concur_plugins::UniqueFd;
 
 // What a run measured besides the tasks themselves.
 struct PoolFigures {

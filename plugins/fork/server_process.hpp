@@ -4,9 +4,11 @@
 #include <sys/types.h>
 
 #include "concur/host.hpp"
-#include "unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace concur_fork {
+
+using concur_plugins::UniqueFd;
 
 // Runs in the child forked when the plugin is created. Answers PREPARE, SPAWN
 // and REAP requests on `control`, one at a time, until the concur process

@@ -4,9 +4,11 @@
 #include <sys/types.h>
 
 #include "concur/host.hpp"
-#include "unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace concur_fork {
+
+using concur_plugins::UniqueFd;
 
 // Runs in a process the fork server has just forked (single-threaded). Makes
 // its own blocking Io here, after the fork, so nothing of the concur process

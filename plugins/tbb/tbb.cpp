@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <new>
 #include <string>
 #include <string_view>
@@ -40,78 +39,42 @@ class Run {
   // batch index n, so batch tasks start in submission order, as an executor's
   // map() starts them, and timelines compare with the other strategies'.
   void one() noexcept {
-    if (stop_.load(std::memory_order_relaxed)) return;
-    // The arena slot is the lane: a slot holds one thread at a time and a
-    // thread runs one task at a time here (nothing inside a task waits on
-    // TBB, so no task nests inside another), hence one task per slot, and the
-    // slot's Io is never used by two threads at once.
-    const int slot = tbb::this_task_arena::current_thread_index();
-    if (slot < 0 || static_cast<std::size_t>(slot) >= ios_.size()) {
-      return fail("a TBB task ran outside the arena's slots (slot ", slot, ")");
-    }
-    const std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
-    if (index >= size_) return;  // one TBB task is spawned per index: not reached
-    concur::Task task = batch_.task(index, *ios_[static_cast<std::size_t>(slot)], static_cast<unsigned>(slot));
-    if (!task) return fail("the batch returned no task for index ", index, "");
-    task.start();
-    // With a blocking Io the task is done here. If the Io suspended it,
-    // nothing would ever resume it: stop rather than hang.
-    if (!task.done()) {
-      fail("task ", index, " suspended instead of finishing; the tbb strategy needs an Io that blocks");
-    }
-  }
-
-  // Records the first failure and makes the TBB tasks not yet started return at once.
-  void fail(std::string_view why) noexcept {
-    stop_.store(true, std::memory_order_relaxed);
-    const std::lock_guard lock(mutex_);
-    if (failed_) return;
-    failed_ = true;
+    if (failure.happened()) return;
     try {
-      error_ = why;
-    } catch (...) {  // out of memory: failed_ still marks the run failed
-    }
-  }
-
-  // fail() with a message built from parts. Building it can throw (out of
-  // memory); the first part alone then still records the failure.
-  template <class Number>
-  void fail(const char* before, Number number, const char* after) noexcept {
-    try {
-      fail(before + std::to_string(number) + after);
-    } catch (...) {
-      fail(std::string_view(before));
-    }
-  }
-  void fail(const char* before, const char* detail) noexcept {
-    try {
-      fail(std::string(before) + detail);
-    } catch (...) {
-      fail(std::string_view(before));
+      // The arena slot is the lane: a slot holds one thread at a time and a
+      // thread runs one task at a time here (nothing inside a task waits on
+      // TBB, so no task nests inside another), hence one task per slot, and the
+      // slot's Io is never used by two threads at once.
+      const int slot = tbb::this_task_arena::current_thread_index();
+      if (slot < 0 || static_cast<std::size_t>(slot) >= ios_.size()) {
+        return failure.record("a TBB task ran outside the arena's slots (slot " + std::to_string(slot) + ")");
+      }
+      const std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
+      if (index >= size_) return;  // one TBB task is spawned per index: not reached
+      const auto lane = static_cast<std::size_t>(slot);
+      if (std::string why = concur::run_to_end(batch_, index, *ios_[lane], static_cast<unsigned>(slot), "tbb");
+          !why.empty()) {
+        failure.record(why);
+      }
+    } catch (const std::exception& e) {  // out of memory while describing a failure
+      failure.record(e.what());
     }
   }
 
   // Call after the task_group has been waited for.
-  concur::RunReport report(int arena_concurrency) noexcept {
-    concur::RunReport report;
-    report.ok = !failed_;
-    try {
-      report.error = error_;
-      report.counters["arena_concurrency"] = static_cast<double>(arena_concurrency);
-    } catch (...) {
-    }
+  concur::RunReport report(int arena_concurrency) const {
+    concur::RunReport report = failure.report();
+    report.counters["arena_concurrency"] = static_cast<double>(arena_concurrency);
     return report;
   }
+
+  concur::FirstFailure failure;  // TBB tasks not yet started return at once after one
 
  private:
   concur::Batch& batch_;
   const std::size_t size_;
   const std::vector<std::unique_ptr<concur::Io>>& ios_;
   std::atomic<std::size_t> next_{0};
-  std::atomic<bool> stop_{false};
-  std::mutex mutex_;
-  std::string error_;
-  bool failed_ = false;
 };
 
 // Makes the dynamic loader keep this library mapped until the process ends,
@@ -157,13 +120,7 @@ class Tbb final : public concur::Strategy {
   // Exceptions never cross the plugin boundary: anything thrown (a failing
   // blocking_io(), TBB failing to start, bad_alloc) becomes a failed report.
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    try {
-      return run_batch(batch, options);
-    } catch (const std::exception& e) {
-      return concur::failed_run(e.what());
-    } catch (...) {
-      return concur::failed_run("unknown exception");
-    }
+    return concur::guarded_run([&] { return run_batch(batch, options); });
   }
 
  private:
@@ -194,19 +151,9 @@ class Tbb final : public concur::Strategy {
                      std::to_string(count) + " workers were asked for");
     }
 
-    // Every Io is created here, on the calling thread, before any TBB task
-    // runs: Batch does not promise that blocking_io() may be called
-    // concurrently. One per arena slot; they live until this run's tasks have finished.
-    std::vector<std::unique_ptr<concur::Io>> ios;
-    ios.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      try {
-        ios.push_back(batch.blocking_io());
-      } catch (const std::exception& e) {
-        return concur::failed_run(std::string("could not create a blocking Io: ") + e.what());
-      }
-      if (!ios.back()) return concur::failed_run("the batch returned no blocking Io");
-    }
+    // One Io per arena slot, made before any TBB task runs; they live until
+    // this run's tasks have finished.
+    const std::vector<std::unique_ptr<concur::Io>> ios = concur::blocking_ios(batch, count);
 
     tbb::task_arena& arena = arena_for(count);
     Run run(batch, ios);
@@ -218,7 +165,12 @@ class Tbb final : public concur::Strategy {
       try {
         for (std::size_t i = 0; i < size; ++i) group.run([&run] { run.one(); });
       } catch (const std::exception& e) {
-        run.fail("could not spawn a TBB task: ", e.what());
+        // Nothing may escape execute() before wait(): spawned tasks refer to `run`.
+        try {
+          run.failure.record(std::string("could not spawn a TBB task: ") + e.what());
+        } catch (...) {
+          run.failure.record("could not spawn a TBB task");
+        }
       }
       // Also after a failed spawn: the tasks already spawned refer to `run`.
       group.wait();

@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -25,60 +24,25 @@ class Pool {
   // thread busy whatever the tasks' durations, and a worker takes a new index
   // only after finishing its task, so at most one task per thread is in flight.
   void work(concur::Io& io, unsigned worker) noexcept {
-    while (!stop_.load(std::memory_order_relaxed)) {
-      const std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
-      if (index >= size_) return;
-      concur::Task task = batch_.task(index, io, worker);
-      if (!task) return fail("the batch returned no task for index ", index, "");
-      task.start();
-      // With a blocking Io the task is done here. If the Io suspended it,
-      // nothing in this pool would resume it: stop rather than hang.
-      if (!task.done()) {
-        return fail("task ", index, " suspended instead of finishing; the threads strategy needs an Io that blocks");
+    try {
+      while (!failure.happened()) {
+        const std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
+        if (index >= size_) return;
+        if (std::string why = concur::run_to_end(batch_, index, io, worker, "threads"); !why.empty()) {
+          return failure.record(why);
+        }
       }
+    } catch (const std::exception& e) {  // out of memory while describing a failure
+      failure.record(e.what());
     }
   }
 
-  // Records the first failure and makes every worker stop claiming tasks.
-  void fail(std::string_view why) noexcept {
-    stop_.store(true, std::memory_order_relaxed);
-    const std::lock_guard lock(mutex_);
-    if (failed_) return;
-    failed_ = true;
-    try {
-      error_ = why;
-    } catch (...) {  // out of memory: failed_ still marks the run failed
-    }
-  }
-
-  // Call after every thread has been joined.
-  concur::RunReport report(std::size_t threads) noexcept {
-    concur::RunReport report;
-    report.ok = !failed_;
-    try {
-      report.error = error_;
-      report.counters["threads"] = static_cast<double>(threads);
-    } catch (...) {
-    }
-    return report;
-  }
+  concur::FirstFailure failure;  // makes every worker stop claiming tasks
 
  private:
-  void fail(const char* before, std::size_t index, const char* after) noexcept {
-    try {
-      fail(before + std::to_string(index) + after);
-    } catch (...) {
-      fail(std::string_view(before));
-    }
-  }
-
   concur::Batch& batch_;
   const std::size_t size_;
   std::atomic<std::size_t> next_{0};
-  std::atomic<bool> stop_{false};
-  std::mutex mutex_;
-  std::string error_;
-  bool failed_ = false;
 };
 
 class Threads final : public concur::Strategy {
@@ -93,34 +57,15 @@ class Threads final : public concur::Strategy {
   // Exceptions never cross the plugin boundary: anything thrown while setting
   // up (a failing blocking_io(), thread creation, bad_alloc) becomes a failed report.
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    try {
-      return run_batch(batch, options);
-    } catch (const std::exception& e) {
-      return concur::failed_run(e.what());
-    } catch (...) {
-      return concur::failed_run("unknown exception");
-    }
+    return concur::guarded_run([&] { return run_batch(batch, options); });
   }
 
  private:
   static concur::RunReport run_batch(concur::Batch& batch, const concur::RunOptions& options) {
     if (options.workers == 0) return concur::failed_run("workers must be at least 1");
     const std::size_t count = std::min<std::size_t>(options.workers, batch.size());
-
-    // Every Io is created here, on the calling thread, before any worker
-    // starts: Batch does not promise that blocking_io() may be called
-    // concurrently, and a failure here needs no thread to be stopped.
     // Declared before the pool and the threads: tasks refer to their Io.
-    std::vector<std::unique_ptr<concur::Io>> ios;
-    ios.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      try {
-        ios.push_back(batch.blocking_io());
-      } catch (const std::exception& e) {
-        return concur::failed_run(std::string("could not create a blocking Io: ") + e.what());
-      }
-      if (!ios.back()) return concur::failed_run("the batch returned no blocking Io");
-    }
+    const std::vector<std::unique_ptr<concur::Io>> ios = concur::blocking_ios(batch, count);
 
     Pool pool(batch);
     std::size_t started = 0;
@@ -136,12 +81,13 @@ class Threads final : public concur::Strategy {
           });
         }
       } catch (const std::exception& e) {
-        pool.fail(std::string("could not start worker thread ") + std::to_string(started) + ": " + e.what());
+        pool.failure.record(std::string("could not start worker thread ") + std::to_string(started) + ": " + e.what());
       }
     }
-    return pool.report(started);
+    concur::RunReport report = pool.failure.report();
+    report.counters["threads"] = static_cast<double>(started);
+    return report;
   }
-
 };
 
 }  // namespace

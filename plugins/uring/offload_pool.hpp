@@ -12,9 +12,11 @@
 
 #include "concur/io.hpp"
 #include "event_loop.hpp"
-#include "unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace concur_uring {
+
+using concur_plugins::UniqueFd;
 
 // A helper thread runs op.work (exceptions go to op.failure), puts the op on a
 // mutex-protected done list and bumps an eventfd. The loop watches the eventfd

@@ -46,7 +46,7 @@ class Uring final : public concur::Strategy {
   concur::Availability availability() const noexcept override { return availability_; }
 
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    try {
+    return concur::guarded_run([&] {
       if (!availability_.available) return concur::failed_run("io_uring is unavailable: " + availability_.reason);
       if (options.workers == 0) return concur::failed_run("workers must be at least 1");
       concur_uring::RunConfig config;
@@ -69,15 +69,10 @@ class Uring final : public concur::Strategy {
         report.counters = runner.counters();
       }
       return report;
-    } catch (const std::exception& e) {
-      return concur::failed_run(e.what());
-    } catch (...) {
-      return concur::failed_run("unknown exception");
-    }
+    });
   }
 
  private:
-
   const concur::Availability availability_;
 };
 

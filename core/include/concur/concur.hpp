@@ -2,6 +2,7 @@
 #pragma once
 
 #include "concur/batch.hpp"
+#include "concur/blocking.hpp"
 #include "concur/host.hpp"
 #include "concur/io.hpp"
 #include "concur/outcome.hpp"

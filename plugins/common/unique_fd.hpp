@@ -1,11 +1,11 @@
-// UniqueFd: owns one file descriptor and closes it once.
+// UniqueFd: owns one file descriptor and closes it exactly once (shared by the in-tree plugins that use fds).
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace concur_uring {
+namespace concur_plugins {
 
 class UniqueFd {
  public:
@@ -13,10 +13,7 @@ class UniqueFd {
   explicit UniqueFd(int fd) noexcept : fd_(fd) {}
   UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
   UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
+    if (this != &other) reset(std::exchange(other.fd_, -1));
     return *this;
   }
   UniqueFd(const UniqueFd&) = delete;
@@ -26,13 +23,15 @@ class UniqueFd {
   int get() const noexcept { return fd_; }
   explicit operator bool() const noexcept { return fd_ >= 0; }
 
-  void reset() noexcept {
+  // Linux releases the descriptor even when close() fails with EINTR, so it is
+  // never retried (a retry could close a descriptor another thread just got).
+  void reset(int fd = -1) noexcept {
     if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
+    fd_ = fd;
   }
 
  private:
   int fd_ = -1;
 };
 
-}  // namespace concur_uring
+}  // namespace concur_plugins
