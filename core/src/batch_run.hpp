@@ -10,6 +10,7 @@
 
 #include "concur/batch.hpp"
 #include "concur/strategy.hpp"
+#include "host_services.hpp"
 #include "task_log.hpp"
 #include "workload.hpp"
 
@@ -18,7 +19,7 @@ namespace concur {
 // What happened to one task. Written only by the task's first run.
 struct TaskRecord {
   unsigned worker = 0;
-  std::int64_t start_ns = 0;  // since the batch was created
+  std::int64_t start_ns = 0;  // since Strategy::run was called (records() and check())
   std::int64_t end_ns = 0;
   std::uint64_t completion = 0;  // 0-based position in completion order
   Outcome outcome;
@@ -33,36 +34,47 @@ struct BatchSummary {
 
 class BatchRun final : public Batch {
  public:
-  // `description` is what Batch::description() returns (see describe_entry).
-  BatchRun(const Workload& workload, std::string description, TaskLog* log);
+  // `entry` outlives the batch. Records (Batch::record, Batch::fail) are
+  // accepted only when `remote_tasks` (the strategy's isolates_tasks()).
+  BatchRun(const BuiltEntry& entry, bool remote_tasks, TaskLog* log);
 
-  std::size_t size() const noexcept override { return workload_.size(); }
+  std::size_t size() const noexcept override { return entry_.workload->size(); }
   Task task(std::size_t index, Io& io, unsigned worker) noexcept override;
   std::unique_ptr<Io> blocking_io() override;
-  std::string description() const override { return description_; }
-  void record(const TaskReport& report) noexcept override;
+  std::string description() const override { return entry_.description; }
+  void record(std::string_view sealed) noexcept override;
+  void fail(std::size_t index, unsigned worker, std::int64_t started_ns, std::string_view why) noexcept override;
 
-  // Call after Strategy::run returned: every task exactly once, every outcome
-  // verified by the workload, in-flight peak within `workers`, the strategy's own report.
+  // Calls strategy.run on this batch: the window every task must start and end in.
+  RunReport run(Strategy& strategy, const RunOptions& options);
+
+  // Call after run(): every task exactly once and inside the window, every
+  // outcome verified by the workload, in-flight peak within `workers`, the
+  // strategy's own report.
   BatchSummary check(unsigned workers, const RunReport& report) const;
 
-  const std::vector<TaskRecord>& records() const { return records_; }
+  // Each task's record, times relative to the start of run().
+  std::vector<TaskRecord> records() const;
 
  private:
   Task wrap(std::size_t index, Io& io, unsigned worker);
   // Counts a run of `index`; true for the first, whose record is kept.
   bool claim(std::size_t index);
-  std::int64_t now_ns() const;
   void problem(std::string text);
+  // The task ran, in another process, from start to end (steady_clock ns):
+  // kept if it lies in the window so far and is the index's first record.
+  void record_remote(std::size_t index, unsigned worker, std::int64_t start, std::int64_t end, Outcome outcome);
   void log_end(std::size_t index, const Outcome& outcome);
   unsigned peak_from_intervals() const;
 
+  const BuiltEntry& entry_;
   const Workload& workload_;
-  const std::string description_;
+  const bool remote_tasks_;
   TaskLog* log_;
-  const std::int64_t origin_ns_;
-  std::vector<TaskRecord> records_;
+  std::vector<TaskRecord> records_;  // times in steady_clock ns until records() converts them
   std::unique_ptr<std::atomic<unsigned>[]> runs_;
+  std::atomic<std::int64_t> window_open_{0};   // steady_clock ns; 0 until run()
+  std::int64_t window_close_ = 0;
   std::atomic<unsigned> in_flight_{0};
   std::atomic<unsigned> peak_{0};
   std::atomic<std::uint64_t> completions_{0};

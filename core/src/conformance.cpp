@@ -35,30 +35,36 @@ struct TrialResult {
   RunReport report;
 };
 
-TrialResult run_trial(Strategy& strategy, const Trial& trial) {
+// One trial is one start, `batches` runs, one stop; the result is the first
+// batch with a problem, or the last one.
+TrialResult run_trial(Strategy& strategy, const Trial& trial, unsigned batches = 1) {
   const WorkloadType& type = *find_workload_type(trial.workload);
   WorkloadEntry entry;
   entry.workload = trial.workload;
   for (const ParamSpec& spec : type.params) entry.params.set(spec.name, spec.default_value);
   for (const auto& [name, value] : trial.params) entry.params.set(name, value);
   constexpr std::uint64_t seed = 7;
-  const std::unique_ptr<Workload> workload = type.create(entry.params, seed);
-  const std::string description = describe_entry(entry, seed);
+  const BuiltEntry built = build_entry(entry, seed);
 
   RunOptions options;
   options.workers = capped_workers(strategy, trial.workers);
   options.task_timeout = trial.timeout;
   TrialResult result;
   result.workers = options.workers;
-  BatchRun prepare_batch(*workload, description, nullptr);
-  if (RunReport prepared = strategy.prepare(prepare_batch, options); !prepared.ok) {
-    result.summary.problems.push_back("prepare failed: " + prepared.error);
+  BatchRun start_batch(built, strategy.isolates_tasks(), nullptr);
+  if (RunReport started = strategy.start(start_batch, options); !started.ok) {
+    strategy.stop();
+    result.summary.problems.push_back("start failed: " + started.error);
     return result;
   }
-  BatchRun batch(*workload, description, nullptr);
-  result.report = strategy.run(batch, options);
-  result.summary = batch.check(options.workers, result.report);
-  result.records = batch.records();
+  for (unsigned b = 0; b < batches; ++b) {
+    BatchRun batch(built, strategy.isolates_tasks(), nullptr);
+    result.report = batch.run(strategy, options);
+    result.summary = batch.check(options.workers, result.report);
+    result.records = batch.records();
+    if (!result.summary.problems.empty()) break;
+  }
+  strategy.stop();
   return result;
 }
 
@@ -146,10 +152,11 @@ std::vector<ConformanceCheck> build_checks() {
          if (std::string p = first_problem(r); !p.empty()) return p;
          return r.summary.ok == 500 ? std::string() : "expected 500 ok outcomes";
        }},
-      {"repeated-runs", "one strategy object runs batches one after another at different worker counts", false,
+      {"repeated-runs", "one strategy object: three batches per start, started again at other worker counts", false,
        [](Strategy& s) -> std::string {
          for (unsigned w : {1u, 3u, 2u}) {
-           TrialResult r = run_trial(s, {"loiter", {{"durations", std::vector<std::int64_t>{1, 1, 1}}, {"unit", 5 * ms}}, w});
+           TrialResult r =
+               run_trial(s, {"loiter", {{"durations", std::vector<std::int64_t>{1, 1, 1}}, {"unit", 5 * ms}}, w}, 3);
            if (std::string p = first_problem(r); !p.empty()) return "at " + std::to_string(w) + " workers: " + p;
          }
          return {};

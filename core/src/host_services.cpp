@@ -1,10 +1,14 @@
 #include "host_services.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "blocking_io.hpp"
+#include "shared_inputs.hpp"
 
 namespace concur {
 namespace {
@@ -16,24 +20,26 @@ std::int64_t steady_ns() {
       .count();
 }
 
-// The tasks of a workload rebuilt in another process; each task fills its report.
+// The tasks of a workload rebuilt in another process; each task seals its record.
 class WorkloadTaskSource final : public TaskSource {
  public:
-  explicit WorkloadTaskSource(std::unique_ptr<Workload> workload) : workload_(std::move(workload)) {}
+  WorkloadTaskSource(std::unique_ptr<Workload> workload, const BatchId& batch)
+      : workload_(std::move(workload)), batch_(batch) {}
 
   std::size_t size() const noexcept override { return workload_->size(); }
 
-  Task task(std::size_t index, Io& io, unsigned worker, TaskReport& report) noexcept override {
-    return run(index, io, worker, report);
+  Task task(std::size_t index, Io& io, unsigned worker, std::string& record) noexcept override {
+    return run(index, io, worker, record);
   }
 
   std::unique_ptr<Io> blocking_io() override { return make_blocking_io(); }
 
  private:
-  Task run(std::size_t index, Io& io, unsigned worker, TaskReport& report) {
-    report.index = index;
-    report.worker = worker;
-    report.start_ns = steady_ns();
+  Task run(std::size_t index, Io& io, unsigned worker, std::string& record) {
+    RemoteRecord r;
+    r.index = index;
+    r.worker = worker;
+    r.start_ns = steady_ns();
     // Not a ?: with co_await in one arm: g++ 12 miscompiles that (the
     // outcome's string then points into the frame and is freed twice).
     Outcome outcome;
@@ -42,18 +48,36 @@ class WorkloadTaskSource final : public TaskSource {
     } else {
       outcome = Outcome::error("no task " + std::to_string(index) + " in this batch");
     }
-    report.end_ns = steady_ns();
-    report.outcome = outcome;
+    r.end_ns = steady_ns();
+    r.outcome = outcome;
+    record = seal(std::move(r), batch_);
     co_return outcome;
   }
 
   std::unique_ptr<Workload> workload_;
+  const BatchId batch_;
 };
+
+std::optional<InputPlacement> placement_in(const json& doc) {
+  if (!doc.contains("inputs")) return std::nullopt;
+  const json& in = doc.at("inputs");
+  return InputPlacement{in.at("fd").get<int>(), in.at("offset").get<std::uint64_t>(), in.at("bytes").get<std::uint64_t>()};
+}
 
 class HostServices final : public Host {
  public:
+  explicit HostServices(bool will_run) : will_run_(will_run), concur_pid_(::getpid()) {
+    // Made now, before any plugin can fork: forked processes inherit both.
+    shared_inputs_fd();
+    prepare_record_key();
+  }
+
   std::unique_ptr<TaskSource> open(std::string_view description, std::string& error) const noexcept override {
     try {
+      if (::getpid() == concur_pid_) {
+        error = "Host::open works only in a process forked from concur, not in concur's own";
+        return nullptr;
+      }
       const json doc = json::parse(description);
       const std::string name = doc.at("workload").get<std::string>();
       const WorkloadType* type = find_workload_type(name);
@@ -67,27 +91,45 @@ class HostServices final : public Host {
         else if (value.is_string()) params.set(key, value.get<std::string>());
         else params.set(key, value.get<std::int64_t>());
       }
-      return std::make_unique<WorkloadTaskSource>(type->create(params, doc.at("seed").get<std::uint64_t>()));
+      MappedInputStore inputs(placement_in(doc));
+      return std::make_unique<WorkloadTaskSource>(type->create(params, doc.at("seed").get<std::uint64_t>(), inputs),
+                                                  batch_id(description));
     } catch (const std::exception& e) {
       error = std::string("cannot rebuild the batch: ") + e.what();
       return nullptr;
     }
   }
+
+  bool will_run() const noexcept override { return will_run_; }
+
+ private:
+  const bool will_run_;
+  const pid_t concur_pid_;
 };
 
 }  // namespace
 
-const Host& host_services() {
-  static const HostServices host;
-  return host;
+const Host& host_services(bool will_run) {
+  static const HostServices running(true);
+  static const HostServices listing(false);
+  return will_run ? static_cast<const Host&>(running) : listing;
 }
 
-std::string describe_entry(const WorkloadEntry& entry, std::uint64_t seed) {
+BuiltEntry build_entry(const WorkloadEntry& entry, std::uint64_t seed) {
+  SharedInputStore inputs;
+  BuiltEntry built;
+  built.workload = find_workload_type(entry.workload)->create(entry.params, seed, inputs);
   json params = json::object();
   for (const auto& [key, value] : entry.params.all()) {
     std::visit([&, &k = key](const auto& v) { params[k] = v; }, value);
   }
-  return json{{"workload", entry.workload}, {"params", params}, {"seed", seed}}.dump();
+  json doc{{"workload", entry.workload}, {"params", params}, {"seed", seed}};
+  if (const std::optional<InputPlacement>& p = inputs.placement(); p && p->bytes > 0) {
+    doc["inputs"] = {{"fd", p->fd}, {"offset", p->offset}, {"bytes", p->bytes}};
+  }
+  built.description = doc.dump();
+  built.id = batch_id(built.description);
+  return built;
 }
 
 }  // namespace concur

@@ -1,20 +1,30 @@
-// HostServices: concur's implementation of the SDK's Host, and the batch descriptions it rebuilds tasks from.
+// HostServices: concur's implementation of the SDK's Host, and the workload entries it describes and rebuilds.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "concur/host.hpp"
+#include "sealed_record.hpp"
 #include "suite.hpp"
 
 namespace concur {
 
-// The one Host every plugin is created with. Stateless, so it is as valid in
-// a forked child as in the concur process.
-const Host& host_services();
+// The Host every plugin is created with; `will_run` false for `concur list`.
+// Its first use creates what processes forked from concur later need (the
+// shared inputs file, the record key), so call it before loading plugins.
+const Host& host_services(bool will_run = true);
 
-// The text Batch::description() returns for an entry: the workload type, its
-// parameters and the seed, so that Host::open() rebuilds identical inputs.
-std::string describe_entry(const WorkloadEntry& entry, std::uint64_t seed);
+// A workload entry made ready for its cases: the workload with its inputs
+// generated into the shared inputs file, and the description of its batches
+// (workload, parameters, seed and where the inputs lie), from which
+// Host::open() maps the same inputs in a forked process.
+struct BuiltEntry {
+  std::unique_ptr<Workload> workload;
+  std::string description;
+  BatchId id;  // of the description: what sealed records are checked against
+};
+BuiltEntry build_entry(const WorkloadEntry& entry, std::uint64_t seed);
 
 }  // namespace concur

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string_view>
 #include <system_error>
@@ -15,6 +17,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "concur/plugin.hpp"
+#include "concur/stdlib.hpp"
 #include "concur/version.hpp"
 #include "host_services.hpp"
 
@@ -27,8 +30,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The C ABI of CONCUR_PLUGIN; both functions are noexcept on the plugin side.
+// The C ABI of CONCUR_PLUGIN; every function is noexcept on the plugin side.
 using AbiVersionFn = std::uint32_t() noexcept;
+using StdlibFn = const char*() noexcept;
 using CreateFn = Strategy*(const Host* host, char* error, std::size_t capacity) noexcept;
 
 // Errors are printed one per line, so text coming from dlerror() or from a
@@ -86,7 +90,7 @@ std::shared_ptr<boost::dll::shared_library> open_library(const fs::path& file) {
 
 }  // namespace
 
-LoadedPlugin load_plugin(const fs::path& file) {
+LoadedPlugin load_plugin(const fs::path& file, bool will_run) {
   std::shared_ptr<boost::dll::shared_library> lib = open_library(file);
 
   // The ABI version comes first: a plugin built against another SDK may lay
@@ -99,6 +103,18 @@ LoadedPlugin load_plugin(const fs::path& file) {
     fail(file, "ABI version " + std::to_string(abi) + ", this concur expects " + std::to_string(abi_version) +
                    "; rebuild the plugin against this SDK");
   }
+  // Then the standard library: the SDK passes std::string, std::map and
+  // std::function, which another library or a debug mode lays out differently.
+  if (!lib->has(CONCUR_STDLIB_SYMBOL)) {
+    fail(file, "no '" CONCUR_STDLIB_SYMBOL "' symbol; not a concur plugin");
+  }
+  const char* theirs = lib->get<StdlibFn>(CONCUR_STDLIB_SYMBOL)();
+  const std::string_view ours = detail::stdlib_configuration();
+  const std::string_view their_text = theirs ? std::string_view(theirs, ::strnlen(theirs, 512)) : "nothing";
+  if (their_text != ours) {
+    fail(file, "built against a standard library configured differently: the plugin has " + std::string(their_text) +
+                   ", this concur has " + std::string(ours) + "; rebuild the plugin with concur's compiler settings");
+  }
   if (!lib->has(CONCUR_CREATE_SYMBOL)) {
     fail(file, "no '" CONCUR_CREATE_SYMBOL "' symbol; not a concur plugin");
   }
@@ -107,7 +123,7 @@ LoadedPlugin load_plugin(const fs::path& file) {
   // The C ABI hands over a raw owning pointer; it is wrapped on the next line.
   // The deleter holds the library, so the code of the strategy (its vtable,
   // its destructor) stays mapped while any copy of the shared_ptr lives.
-  Strategy* raw = lib->get<CreateFn>(CONCUR_CREATE_SYMBOL)(&host_services(), message.data(), message.size());
+  Strategy* raw = lib->get<CreateFn>(CONCUR_CREATE_SYMBOL)(&host_services(will_run), message.data(), message.size());
   std::shared_ptr<Strategy> strategy(raw, [lib](Strategy* s) noexcept { delete s; });
   message.back() = '\0';  // a plugin that ignored the capacity cannot make us read past the end
 
@@ -165,11 +181,17 @@ std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& extra) {
   return folders;
 }
 
-PluginSet load_plugins(const std::vector<fs::path>& folders) {
+PluginSet load_plugins(const std::vector<fs::path>& folders, bool will_run) {
   PluginSet set;
   std::set<fs::path> seen_files;  // canonical: a file reachable twice is loaded once
+  std::map<std::string, std::size_t, std::less<>> folder_of;  // strategy name -> index in `folders`
 
-  for (const fs::path& folder : folders) {
+  // The last folder (concur's own plugins) loads first: a built-in plugin
+  // that forks a server at creation (fork) then does so before any plugin
+  // from another folder has run code that could start a thread. A plugin
+  // from a folder searched earlier still replaces a built-in of the same name.
+  for (std::size_t f = folders.size(); f-- > 0;) {
+    const fs::path& folder = folders[f];
     std::error_code ec;
     std::vector<fs::path> files;
     for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
@@ -188,16 +210,22 @@ PluginSet load_plugins(const std::vector<fs::path>& folders) {
       const fs::path canonical = fs::canonical(file, canonical_ec);
       if (!canonical_ec && !seen_files.insert(canonical).second) continue;
       try {
-        LoadedPlugin plugin = load_plugin(file);
-        auto same_name = std::find_if(set.plugins.begin(), set.plugins.end(), [&](const LoadedPlugin& p) {
-          return p.strategy->name() == plugin.strategy->name();
-        });
-        if (same_name != set.plugins.end()) {
-          set.errors.push_back(file.string() + ": strategy '" + std::string(plugin.strategy->name()) +
-                               "' is already loaded from " + same_name->path.string() + "; ignored");
-          continue;
+        LoadedPlugin plugin = load_plugin(file, will_run);
+        const std::string name(plugin.strategy->name());
+        auto same_name = std::find_if(set.plugins.begin(), set.plugins.end(),
+                                      [&](const LoadedPlugin& p) { return p.strategy->name() == name; });
+        if (same_name == set.plugins.end()) {
+          folder_of[name] = f;
+          set.plugins.push_back(std::move(plugin));
+        } else if (folder_of[name] == f) {  // two files of one folder: the first by name wins
+          set.errors.push_back(file.string() + ": strategy '" + name + "' is already loaded from " +
+                               same_name->path.string() + "; ignored");
+        } else {
+          set.errors.push_back(same_name->path.string() + ": strategy '" + name + "' is replaced by " +
+                               file.string() + ", from a folder searched first; ignored");
+          folder_of[name] = f;
+          *same_name = std::move(plugin);
         }
-        set.plugins.push_back(std::move(plugin));
       } catch (const PluginError& e) {
         set.errors.emplace_back(e.what());
       } catch (const std::exception& e) {
@@ -206,8 +234,7 @@ PluginSet load_plugins(const std::vector<fs::path>& folders) {
     }
   }
 
-  // Stable: ties cannot happen (names are unique by now), but keep load order anyway.
-  std::stable_sort(set.plugins.begin(), set.plugins.end(), [](const LoadedPlugin& a, const LoadedPlugin& b) {
+  std::sort(set.plugins.begin(), set.plugins.end(), [](const LoadedPlugin& a, const LoadedPlugin& b) {
     return a.strategy->name() < b.strategy->name();
   });
   return set;

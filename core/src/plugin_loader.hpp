@@ -26,21 +26,24 @@ struct LoadedPlugin {
 };
 
 struct PluginSet {
-  std::vector<LoadedPlugin> plugins;  // sorted by name, first of a duplicate name wins
+  std::vector<LoadedPlugin> plugins;  // sorted by name
   std::vector<std::string> errors;    // one line each: "PATH: reason"
   const LoadedPlugin* find(const std::string& name) const;
   std::vector<std::string> names() const;
 };
 
 // Loads one file. Throws PluginError naming the path and the reason.
-LoadedPlugin load_plugin(const std::filesystem::path& file);
+// `will_run` false: the strategy is only described (Host::will_run()).
+LoadedPlugin load_plugin(const std::filesystem::path& file, bool will_run = true);
 
 // Folders searched, in order: `extra` (--plugin-dir), CONCUR_PLUGIN_PATH
 // (colon-separated), then the folder built plugins are in (next to the
 // executable in a build or install tree). Missing folders are skipped.
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::filesystem::path>& extra);
 
-// Loads every "*.so" in the folders. Bad files are reported, not fatal.
-PluginSet load_plugins(const std::vector<std::filesystem::path>& folders);
+// Loads every "*.so" in the folders. Bad files are reported, not fatal. A
+// name found in several folders is taken from the first; the folders load
+// last to first, so concur's own plugins load before any other.
+PluginSet load_plugins(const std::vector<std::filesystem::path>& folders, bool will_run = true);
 
 }  // namespace concur

@@ -112,6 +112,7 @@ json results_json(const SuiteRun& run, const ResultsMeta& meta) {
                       {"repetitions", meta.suite.repetitions},
                       {"warmup", meta.suite.warmup},
                       {"interleave", meta.suite.interleave},
+                      {"startup", to_string(meta.suite.startup)},
                       {"seed", meta.suite.seed}};
   std::set<std::string> used;
   for (const Case& c : run.cases) used.insert(c.strategy);
@@ -133,8 +134,16 @@ json results_json(const SuiteRun& run, const ResultsMeta& meta) {
   context["timing"] = {
       {"iteration", "one whole batch: every task of the workload entry, start to finish"},
       {"real_time", "wall-clock time of the batch"},
-      {"cpu_time", "CPU time of the whole process, all threads"},
-      {"input_generation", "outside the timed region: inputs are generated once per entry before any case runs"},
+      {"cpu_time", "CPU time of the whole process, all threads, plus what the strategy's other processes (workers, a "
+                   "fork server) report for the timed calls"},
+      {"startup", meta.suite.startup == Startup::timed
+                      ? "timed: each timed batch is Strategy::start, run and stop (start-up and shutdown of pools, "
+                        "arenas, rings and worker processes included)"
+                      : "untimed: Strategy::start runs before a case's batches and Strategy::stop after them, outside "
+                        "the timed region; each timed batch is one Strategy::run on the started strategy"},
+      {"startup_seconds", "wall time of Strategy::start, measured by the harness"},
+      {"input_generation", "outside the timed region: inputs are generated once per entry before any case runs, into "
+                           "memory that processes forked from concur map rather than copy or generate again"},
       {"verification", "outside the timed region: every outcome is verified after each batch"},
       {"allocator", "glibc malloc with mmap_threshold 256 MiB and trim_threshold 1 GiB, so task buffers are recycled "
                     "rather than returned to the kernel and re-faulted in every batch"}};

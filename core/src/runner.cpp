@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <memory>
 
 #include "host_services.hpp"
@@ -34,43 +35,117 @@ std::string describe_problems(const std::vector<std::string>& problems) {
   return text;
 }
 
+// A strategy object serves every case of its plugin, started for one case at
+// a time (startup: untimed); interleaved cases restart it, untimed.
+struct Started {
+  const Case* for_case = nullptr;
+  RunReport report;         // what start() returned
+  double seconds = 0;       // how long start() took, as the harness measured it
+};
+
 // Everything one case's benchmark function needs; lives until the run ends.
 struct CaseContext {
   const Suite& suite;
   const Case& c;
-  const Workload& workload;
-  const std::string& description;  // of the entry, for Batch::description()
+  const BuiltEntry& entry;
   CaseResult& result;
   TaskLog* log;
   std::ostream& out;
+  std::map<Strategy*, Started>& started;
+
+  Strategy& strategy() const { return *c.plugin->strategy; }
+  bool remote_tasks() const { return c.plugin->strategy->isolates_tasks(); }
+  RunOptions options() const {
+    RunOptions o;
+    o.workers = c.workers;
+    o.task_timeout = suite.task_timeout;
+    o.options = suite.options;
+    return o;
+  }
+  void note(const std::string& text) const {
+    if (log) log->note(c.name + ": " + text);
+  }
 };
 
-RunOptions run_options(const CaseContext& ctx) {
-  RunOptions options;
-  options.workers = ctx.c.workers;
-  options.task_timeout = ctx.suite.task_timeout;
-  options.options = ctx.suite.options;
-  return options;
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-// Runs one batch untimed or timed (`state` given) and checks it.
-BatchSummary run_batch(const CaseContext& ctx, benchmark::State* state, RunReport& report,
-                       std::vector<TaskRecord>* timeline) {
-  BatchRun batch(ctx.workload, ctx.description, ctx.log);
-  const RunOptions options = run_options(ctx);
-  if (state) {
-    for (auto _ : *state) report = ctx.c.plugin->strategy->run(batch, options);
-  } else {
-    report = ctx.c.plugin->strategy->run(batch, options);
+// Strategy::start, timed by the harness.
+std::pair<RunReport, double> start(const CaseContext& ctx) {
+  BatchRun batch(ctx.entry, ctx.remote_tasks(), nullptr);
+  const auto t = std::chrono::steady_clock::now();
+  RunReport report = ctx.strategy().start(batch, ctx.options());
+  return {std::move(report), seconds_since(t)};
+}
+
+// One untimed batch, checked: empty when it was correct.
+std::string untimed_batch(const CaseContext& ctx) {
+  BatchRun batch(ctx.entry, ctx.remote_tasks(), ctx.log);
+  const RunReport report = batch.run(ctx.strategy(), ctx.options());
+  const BatchSummary s = batch.check(ctx.c.workers, report);
+  return s.problems.empty() ? std::string() : describe_problems(s.problems);
+}
+
+// The case cannot go on: this and every later repetition fail with `why`.
+void break_case(const CaseContext& ctx, benchmark::State& state, const std::string& why) {
+  ctx.result.broken = true;
+  if (ctx.result.failure.empty()) ctx.result.failure = why;
+  state.SkipWithError(ctx.result.failure.c_str());
+}
+
+void stop(Strategy& strategy, std::map<Strategy*, Started>& started) {
+  auto it = started.find(&strategy);
+  if (it == started.end()) return;
+  started.erase(it);
+  strategy.stop();
+}
+
+// startup: untimed. Makes sure the strategy is started for this case, with
+// its warm-up batches run; false (the case broken) when that fails.
+bool ensure_started(const CaseContext& ctx, benchmark::State& state) {
+  Strategy& s = ctx.strategy();
+  if (auto it = ctx.started.find(&s); it != ctx.started.end() && it->second.for_case == &ctx.c) return true;
+  stop(s, ctx.started);
+  ctx.note("start");
+  auto [report, seconds] = start(ctx);
+  const Started& now = ctx.started[&s] = Started{&ctx.c, std::move(report), seconds};
+  if (!now.report.ok) {
+    const std::string why = "start: " + now.report.error;
+    stop(s, ctx.started);
+    break_case(ctx, state, why);
+    return false;
   }
-  BatchSummary summary = batch.check(ctx.c.workers, report);
-  if (ctx.log) {
-    for (std::size_t i = 0; i < batch.records().size(); ++i) {
-      ctx.log->result(i, ctx.workload.result_text(i, batch.records()[i].outcome));
+  for (unsigned i = 0; i < ctx.suite.warmup; ++i) {
+    ctx.note("warm-up batch " + std::to_string(i + 1));
+    if (std::string why = untimed_batch(ctx); !why.empty()) {
+      stop(s, ctx.started);
+      break_case(ctx, state, "warm-up: " + why);
+      return false;
     }
   }
-  if (timeline) *timeline = batch.records();
-  return summary;
+  return true;
+}
+
+// startup: timed. The warm-up, once per case: whole untimed start, run, stop cycles.
+bool warm_up_cycles(const CaseContext& ctx, benchmark::State& state) {
+  if (ctx.result.warmed) return true;
+  ctx.result.warmed = true;
+  for (unsigned i = 0; i < ctx.suite.warmup; ++i) {
+    ctx.note("warm-up cycle " + std::to_string(i + 1));
+    const RunReport started = start(ctx).first;
+    std::string why = started.ok ? untimed_batch(ctx) : "start: " + started.error;
+    ctx.strategy().stop();
+    if (!why.empty()) {
+      break_case(ctx, state, "warm-up: " + why);
+      return false;
+    }
+  }
+  return true;
+}
+
+void add_counters(benchmark::State& state, const std::map<std::string, double>& counters) {
+  for (const auto& [name, value] : counters) state.counters[name] = value;
 }
 
 void run_case(const CaseContext& ctx, benchmark::State& state) {
@@ -79,37 +154,51 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
     state.SkipWithError(ctx.c.unavailable.c_str());
     return;
   }
-  if (ctx.workload.crashes_process() && !ctx.c.plugin->strategy->isolates_tasks()) {
+  if (ctx.entry.workload->crashes_process() && !ctx.remote_tasks()) {
     ctx.result.failure = ctx.c.strategy + " runs tasks inside concur, and this workload crashes its process on purpose";
     state.SkipWithError(ctx.result.failure.c_str());
     return;
   }
-  if (!ctx.result.prepared) {
-    ctx.result.prepared = true;
-    BatchRun batch(ctx.workload, ctx.description, nullptr);
-    const RunReport prepared = ctx.c.plugin->strategy->prepare(batch, run_options(ctx));
-    if (!prepared.ok) {
-      ctx.result.failure = "prepare: " + prepared.error;
-      state.SkipWithError(ctx.result.failure.c_str());
-      return;
-    }
-    for (unsigned i = 0; i < ctx.suite.warmup; ++i) {
-      if (ctx.log) ctx.log->note(ctx.c.name + ": warm-up batch " + std::to_string(i + 1));
-      RunReport report;
-      BatchSummary s = run_batch(ctx, nullptr, report, nullptr);
-      if (!s.problems.empty()) {
-        ctx.result.failure = "warm-up: " + describe_problems(s.problems);
-        state.SkipWithError(ctx.result.failure.c_str());
-        return;
-      }
-    }
+  const bool last_repetition = ++ctx.result.repetitions_run == ctx.suite.repetitions;
+  if (ctx.result.broken) {
+    state.SkipWithError(ctx.result.failure.c_str());
+    return;
   }
+  Strategy& strategy = ctx.strategy();
+  const RunOptions options = ctx.options();
+  const bool timed_startup = ctx.suite.startup == Startup::timed;
+  if (timed_startup ? !warm_up_cycles(ctx, state) : !ensure_started(ctx, state)) return;
+
+  ctx.note("repetition " + std::to_string(ctx.result.repetitions_run));
+  BatchRun batch(ctx.entry, ctx.remote_tasks(), ctx.log);
+  RunReport report, started;
+  double startup_seconds = 0;
+  if (timed_startup) {
+    BatchRun start_batch(ctx.entry, ctx.remote_tasks(), nullptr);
+    for (auto _ : state) {
+      const auto t = std::chrono::steady_clock::now();
+      started = strategy.start(start_batch, options);
+      startup_seconds = seconds_since(t);
+      if (started.ok) report = batch.run(strategy, options);
+      strategy.stop();
+    }
+    if (!started.ok) report = failed_run("start: " + started.error);
+  } else {
+    for (auto _ : state) report = batch.run(strategy, options);
+    started = ctx.started.at(&strategy).report;
+    startup_seconds = ctx.started.at(&strategy).seconds;
+    if (last_repetition) stop(strategy, ctx.started);
+  }
+  const BatchSummary s = batch.check(ctx.c.workers, report);
   if (ctx.log) {
-    ctx.log->note(ctx.c.name + ": repetition " + std::to_string(ctx.result.external_cpu_seconds.size() + 1));
+    const std::vector<TaskRecord> records = batch.records();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      ctx.log->result(i, ctx.entry.workload->result_text(i, records[i].outcome));
+    }
   }
-  RunReport report;
-  BatchSummary s = run_batch(ctx, &state, report, &ctx.result.timeline);
-  ctx.result.external_cpu_seconds.push_back(report.external_cpu_seconds);
+  ctx.result.timeline = batch.records();
+  ctx.result.external_cpu_seconds.push_back(report.external_cpu_seconds +
+                                            (timed_startup ? started.external_cpu_seconds : 0.0));
 
   state.counters["tasks"] = static_cast<double>(s.tasks);
   state.counters["ok"] = static_cast<double>(s.ok);
@@ -118,7 +207,9 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(s.bytes);
   state.counters["workers"] = ctx.c.workers;
   state.counters["peak_in_flight"] = s.peak_in_flight;
-  for (const auto& [name, value] : report.counters) state.counters[name] = value;
+  state.counters["startup_seconds"] = startup_seconds;
+  add_counters(state, started.counters);
+  add_counters(state, report.counters);
   state.SetBytesProcessed(static_cast<std::int64_t>(s.bytes));
 
   if (!s.problems.empty()) {
@@ -169,18 +260,15 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
   run.results.resize(run.cases.size());
 
   // Inputs are generated here, once per entry, so no timed batch pays for them.
-  std::vector<std::unique_ptr<Workload>> workloads(suite.entries.size());
-  std::vector<std::string> descriptions(suite.entries.size());
+  std::vector<BuiltEntry> entries(suite.entries.size());
   for (const Case& c : run.cases) {
-    if (workloads[c.entry]) continue;
-    const WorkloadEntry& entry = suite.entries[c.entry];
+    if (entries[c.entry].workload) continue;
     auto started = std::chrono::steady_clock::now();
-    workloads[c.entry] = find_workload_type(entry.workload)->create(entry.params, suite.seed);
-    descriptions[c.entry] = describe_entry(entry, suite.seed);
-    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    out << "prepared " << c.entry_name << ": " << workloads[c.entry]->size() << " tasks";
-    if (workloads[c.entry]->bytes() > 0) out << ", " << format_size(workloads[c.entry]->bytes()) << " of input";
-    out << " in " << format_seconds(took.count()) << " (untimed)\n";
+    entries[c.entry] = build_entry(suite.entries[c.entry], suite.seed);
+    const Workload& workload = *entries[c.entry].workload;
+    out << "prepared " << c.entry_name << ": " << workload.size() << " tasks";
+    if (workload.bytes() > 0) out << ", " << format_size(workload.bytes()) << " of input";
+    out << " in " << format_seconds(seconds_since(started)) << " (untimed)\n";
   }
 
   std::vector<std::string> flags = {"concur"};
@@ -191,12 +279,12 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
   benchmark::Initialize(&argc, argv.data());
 
   std::unique_ptr<TaskLog> log = options.verbose ? std::make_unique<TaskLog>(out) : nullptr;
+  std::map<Strategy*, Started> started;
   std::vector<CaseContext> contexts;
   contexts.reserve(run.cases.size());
   for (std::size_t i = 0; i < run.cases.size(); ++i) {
     const Case& c = run.cases[i];
-    contexts.push_back(
-        CaseContext{suite, c, *workloads[c.entry], descriptions[c.entry], run.results[i], log.get(), out});
+    contexts.push_back(CaseContext{suite, c, entries[c.entry], run.results[i], log.get(), out, started});
     benchmark::RegisterBenchmark(c.name.c_str(), [ctx = &contexts.back()](benchmark::State& state) {
       run_case(*ctx, state);
     })
@@ -208,11 +296,13 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
   }
 
   out << "running " << run.cases.size() << " cases x " << suite.repetitions << " repetitions"
-      << (suite.warmup ? " (+" + std::to_string(suite.warmup) + " warm-up)" : std::string()) << '\n';
+      << (suite.warmup ? " (+" + std::to_string(suite.warmup) + " warm-up)" : std::string()) << ", start-up "
+      << to_string(suite.startup) << '\n';
   run.started_at = local_time_now();
   RunReporter reporter(out);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::ClearRegisteredBenchmarks();
+  while (!started.empty()) stop(*started.begin()->first, started);
 
   run.runs = reporter.runs();
   add_external_cpu_time(run);

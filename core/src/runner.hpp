@@ -17,7 +17,9 @@ struct CaseResult {
   std::vector<TaskRecord> timeline;          // of the last timed batch
   std::vector<double> external_cpu_seconds;  // per timed batch, from RunReport
   std::string failure;                    // the first problem found, empty when the case passed
-  bool prepared = false;                  // Strategy::prepare and the warm-up batches ran
+  bool broken = false;                    // start-up or warm-up failed: later repetitions are not run
+  bool warmed = false;                    // startup: timed: the warm-up cycles ran
+  unsigned repetitions_run = 0;
 };
 
 // Facts Google Benchmark gathered about the machine while running.
@@ -43,8 +45,9 @@ struct RunnerOptions {
 };
 
 // Generates each entry's inputs (outside the timed region), then runs every
-// case. Progress and the verbose log go to `out`. Call once per process:
-// Google Benchmark's flags are global.
+// case, starting and stopping strategies as the suite's `startup` says.
+// Progress and the verbose log go to `out`. Call once per process: Google
+// Benchmark's flags are global.
 SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOptions& options, std::ostream& out);
 
 }  // namespace concur

@@ -22,8 +22,8 @@ using suite_params::Member;
 using suite_params::Origin;
 using suite_params::Value;
 
-const std::vector<std::string> top_level_keys{"name",       "repetitions", "warmup",  "interleave", "seed",
-                                              "strategies", "workers",     "options", "timeout",   "workloads"};
+const std::vector<std::string> top_level_keys{"name",    "repetitions", "warmup",  "interleave", "startup", "seed",
+                                              "strategies", "workers",  "options", "timeout",   "workloads"};
 
 unsigned online_cpus() {
   const long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -150,6 +150,10 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
       suite.warmup = static_cast<unsigned>(suite_params::read_integer(v, 0, suite_params::max_warmup));
     } else if (m.name == "interleave") {
       suite.interleave = suite_params::read_bool(v);
+    } else if (m.name == "startup") {
+      const std::optional<Startup> startup = parse_startup(suite_params::read_scalar(v, "timed or untimed"));
+      if (!startup) v.fail_expected("timed or untimed");
+      suite.startup = *startup;
     } else if (m.name == "seed") {
       suite.seed = suite_params::read_unsigned(v);
     } else if (m.name == "strategies") {
@@ -279,8 +283,17 @@ void apply_overrides(Suite& suite, const Overrides& overrides, const std::vector
     result.repetitions = n;
   }
   if (overrides.interleave) result.interleave = *overrides.interleave;
+  if (overrides.startup) result.startup = *overrides.startup;
   for (const auto& [key, value] : overrides.sets) apply_set(result, key, value);
   suite = std::move(result);
+}
+
+const char* to_string(Startup startup) noexcept { return startup == Startup::timed ? "timed" : "untimed"; }
+
+std::optional<Startup> parse_startup(std::string_view text) noexcept {
+  if (text == "timed") return Startup::timed;
+  if (text == "untimed") return Startup::untimed;
+  return std::nullopt;
 }
 
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {

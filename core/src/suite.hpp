@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "workload.hpp"
@@ -36,6 +37,15 @@ struct WorkloadEntry {
   SourceLocation location;              // of the entry, for errors found later
 };
 
+// What a timed batch holds besides the tasks: see Strategy (strategy.hpp).
+enum class Startup {
+  untimed,  // Strategy::start once before a case's batches, Strategy::stop after them
+  timed,    // every timed batch is start, run, stop (the original experiments' executor)
+};
+const char* to_string(Startup startup) noexcept;
+// "timed" or "untimed"; nullopt for anything else.
+std::optional<Startup> parse_startup(std::string_view text) noexcept;
+
 struct Suite {
   std::filesystem::path path;
   std::string sha256;               // of the file's bytes
@@ -43,6 +53,7 @@ struct Suite {
   unsigned repetitions = 3;
   unsigned warmup = 0;              // untimed batches before a case's first repetition
   bool interleave = false;          // Google Benchmark's random interleaving
+  Startup startup = Startup::untimed;
   std::uint64_t seed = 42;          // input data is generated from it
   std::chrono::nanoseconds task_timeout{0};    // `timeout`: per task, 0 = none
   std::map<std::string, std::string> options;  // strategy options, passed to every strategy
@@ -54,6 +65,7 @@ struct Overrides {
   std::optional<std::vector<unsigned>> workers;        // --workers 1,2,4
   std::optional<unsigned> repetitions;                 // --repetitions N
   std::optional<bool> interleave;                      // --interleave
+  std::optional<Startup> startup;                      // --startup timed|untimed
   std::vector<std::pair<std::string, std::string>> sets;  // --set key=value, in order
 };
 

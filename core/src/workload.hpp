@@ -14,6 +14,7 @@
 #include "concur/io.hpp"
 #include "concur/outcome.hpp"
 #include "concur/task.hpp"
+#include "shared_inputs.hpp"
 
 namespace concur {
 
@@ -54,8 +55,8 @@ class Params {
 };
 
 // One configured workload: its inputs are generated when it is built (outside
-// any timed region) and are read-only afterwards, so tasks may run concurrently
-// and a workload may be run many times.
+// any timed region), into the region an InputStore gives it, and are read-only
+// afterwards, so tasks may run concurrently and a workload may be run many times.
 class Workload {
  public:
   virtual ~Workload() = default;
@@ -89,7 +90,8 @@ struct WorkloadType {
   std::string name;
   std::string description;
   std::vector<ParamSpec> params;
-  std::function<std::unique_ptr<Workload>(const Params&, std::uint64_t seed)> create;
+  // Builds the workload; its inputs, if any, go in one region of `inputs`.
+  std::function<std::unique_ptr<Workload>(const Params&, std::uint64_t seed, InputStore& inputs)> create;
 };
 
 // Every built-in workload type (rc4, sha256, loiter, fault), in a fixed order.

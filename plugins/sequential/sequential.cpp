@@ -18,21 +18,33 @@ class Sequential final : public concur::Strategy {
   }
   unsigned max_workers() const noexcept override { return 1; }
 
+  // Its one Io (a libcurl easy handle, kept for keep-alive) is its start-up.
+  concur::RunReport start(concur::Batch& batch, const concur::RunOptions&) noexcept override {
+    return concur::guarded_run([&] {
+      io_ = std::move(concur::blocking_ios(batch, 1).front());
+      return concur::RunReport{};
+    });
+  }
+
   // Exceptions never cross the plugin boundary: anything thrown while running
-  // (a failing blocking_io(), bad_alloc) becomes a failed report.
+  // (bad_alloc) becomes a failed report.
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
     return concur::guarded_run([&] {
       if (options.workers == 0) return concur::failed_run("workers must be at least 1");
-      // Declared before any task: a task refers to its Io until it is destroyed.
-      const std::vector<std::unique_ptr<concur::Io>> ios = concur::blocking_ios(batch, 1);
+      if (!io_) return concur::failed_run("run() before start()");
       for (std::size_t index = 0; index < batch.size(); ++index) {
-        if (std::string why = concur::run_to_end(batch, index, *ios.front(), 0, name()); !why.empty()) {
+        if (std::string why = concur::run_to_end(batch, index, *io_, 0, name()); !why.empty()) {
           return concur::failed_run(why);
         }
       }
       return concur::RunReport{};
     });
   }
+
+  void stop() noexcept override { io_.reset(); }
+
+ private:
+  std::unique_ptr<concur::Io> io_;
 };
 
 }  // namespace

@@ -1,12 +1,14 @@
 // The tbb strategy: oneTBB's work-stealing scheduler, one TBB task per batch task in a task_arena of `workers` slots.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <memory>
 #include <new>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <dlfcn.h>
@@ -21,9 +23,7 @@ namespace {
 
 // TBB lets a process have at least 256 worker threads whatever the machine
 // (its hard limit is max(4 x cores, 256)), plus the thread that calls run().
-// The strategy offers that many workers and lifts TBB's cap that far.
 constexpr unsigned max_tbb_workers = 256;
-constexpr std::size_t tbb_thread_cap = max_tbb_workers + 1;
 
 // What the TBB tasks of one run share. It lives on run_batch()'s stack and
 // outlives the arena's work: the task_group is waited for inside execute().
@@ -61,13 +61,6 @@ class Run {
     }
   }
 
-  // Call after the task_group has been waited for.
-  concur::RunReport report(int arena_concurrency) const {
-    concur::RunReport report = failure.report();
-    report.counters["arena_concurrency"] = static_cast<double>(arena_concurrency);
-    return report;
-  }
-
   concur::FirstFailure failure;  // TBB tasks not yet started return at once after one
 
  private:
@@ -87,80 +80,115 @@ void keep_this_library_loaded() noexcept {
   if (void* self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE)) dlclose(self);
 }
 
+// Brings the arena's worker threads in now: `count` TBB tasks that each wait
+// (a second at most) until all have started, so the threads exist and have
+// joined the arena when start() returns, and creating them is start-up, not
+// the first batch's work.
+void fill_arena(tbb::task_arena& arena, std::size_t count) {
+  std::atomic<std::size_t> arrived{0};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  arena.execute([&] {
+    tbb::task_group group;
+    for (std::size_t i = 0; i < count; ++i) {
+      group.run([&] {
+        arrived.fetch_add(1);
+        while (arrived.load() < count && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+      });
+    }
+    group.wait();
+  });
+}
+
 class Tbb final : public concur::Strategy {
  public:
   Tbb() = default;
   Tbb(const Tbb&) = delete;
   Tbb& operator=(const Tbb&) = delete;
-
-  // TBB's worker threads outlive every arena: they belong to the process and
-  // sleep inside libtbb between runs, and for a moment after wait() returns
-  // a worker is still finishing a task's clean-up in this library's code.
-  // When the loader unloads this plugin, libtbb goes too (it is loaded only
-  // for us), and a worker left running crashes in unmapped code. finalize()
-  // blocks until every worker thread has ended. It declines (returns false)
-  // while TBB is still in use elsewhere in the process (another tbb strategy
-  // object, a thread that ran us and is still attached to TBB); then the
-  // workers cannot be stopped, so the library stays loaded instead.
-  ~Tbb() override {
-    arena_.reset();
-    parallelism_.reset();  // this strategy's setting ends with it
-    if (!tbb::finalize(scheduler_, std::nothrow)) keep_this_library_loaded();
-  }
+  ~Tbb() override { stop(); }
 
   std::string_view name() const noexcept override { return "tbb"; }
-  std::string_view version() const noexcept override { return "1.0.0"; }
+  std::string_view version() const noexcept override { return "2.0.0"; }
   std::string_view description() const noexcept override {
-    return "oneTBB work stealing: a task_arena of min(workers, tasks) slots (the calling thread takes one, TBB "
-           "worker threads the others), one TBB task per batch task in a task_group, each slot with its own "
-           "blocking Io; a blocking task (sleep, HTTP GET) holds its TBB worker thread for its whole wait";
+    return "oneTBB work stealing: start() makes a task_arena of min(workers, tasks) slots (the calling thread takes "
+           "one, TBB worker threads the others) and brings its threads in; one TBB task per batch task in a "
+           "task_group, each slot with its own blocking Io; a blocking task (sleep, HTTP GET) holds its TBB worker "
+           "thread for its whole wait";
   }
   unsigned max_workers() const noexcept override { return max_tbb_workers; }
 
   // Exceptions never cross the plugin boundary: anything thrown (a failing
   // blocking_io(), TBB failing to start, bad_alloc) becomes a failed report.
-  concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    return concur::guarded_run([&] { return run_batch(batch, options); });
+  concur::RunReport start(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
+    return concur::guarded_run([&] { return start_arena(batch, options); });
+  }
+
+  concur::RunReport run(concur::Batch& batch, const concur::RunOptions&) noexcept override {
+    return concur::guarded_run([&] { return run_batch(batch); });
+  }
+
+  // TBB's worker threads outlive every arena: they belong to the process and
+  // sleep inside libtbb between uses. finalize() ends them, so the next
+  // start() creates its own (start-up is then the same every time), and the
+  // loader can unload this plugin and libtbb with it: a worker left running
+  // would crash in unmapped code. finalize() declines (returns false) while
+  // TBB is still in use elsewhere in the process (another tbb strategy
+  // object, a thread still attached to TBB); then the workers cannot be
+  // stopped, so the library stays loaded instead.
+  void stop() noexcept override {
+    arena_.reset();
+    ios_.clear();
+    parallelism_.reset();  // this strategy's setting ends with it
+    if (scheduler_ && !tbb::finalize(scheduler_, std::nothrow)) keep_this_library_loaded();
   }
 
  private:
-  concur::RunReport run_batch(concur::Batch& batch, const concur::RunOptions& options) {
+  concur::RunReport start_arena(concur::Batch& batch, const concur::RunOptions& options) {
     if (options.workers == 0) return concur::failed_run("workers must be at least 1");
     // An arena wider than the batch would only hold idle slots (and Ios).
     const std::size_t count = std::min<std::size_t>(options.workers, batch.size());
-    if (count == 0) {
-      concur::RunReport empty;
-      empty.counters["arena_concurrency"] = 0;
-      return empty;
-    }
     if (count > max_tbb_workers) {
       return concur::failed_run("the tbb strategy runs at most " + std::to_string(max_tbb_workers) +
-                     " tasks at once (TBB's thread limit); " + std::to_string(count) + " workers were asked for");
+                                " tasks at once (TBB's thread limit); " + std::to_string(count) +
+                                " workers were asked for");
     }
-    // TBB caps the worker threads of the whole process at its default
-    // parallelism (the core count) less one, whatever an arena asks for: on
-    // 2 cores an arena of 3 would run only 2 tasks at once. workers is the
-    // experiment's variable, so lift the cap. The active value is the
-    // smallest of all global_controls: if another part of the process holds
-    // a lower one, say so rather than run with fewer tasks in flight than asked.
-    allow_parallelism(count);
+    concur::RunReport report;
+    report.counters["arena_concurrency"] = static_cast<double>(count);
+    if (count == 0) return report;
+    // Attached so that stop() can wait for TBB's workers with finalize().
+    if (!scheduler_) scheduler_ = tbb::task_scheduler_handle{tbb::attach{}};
+    // TBB caps the threads of the whole process at its default parallelism
+    // (the core count), whatever an arena asks for: on 2 cores an arena of 3
+    // would run only 2 tasks at once. workers is the experiment's variable,
+    // so lift the cap to it. The active value is the smallest of all
+    // global_controls: if another part of the process holds a lower one, say
+    // so rather than run with fewer tasks in flight than asked. One worker is
+    // the calling thread alone.
     using control = tbb::global_control;
+    if (count >= 2) parallelism_ = std::make_unique<control>(control::max_allowed_parallelism, count);
     const std::size_t allowed = control::active_value(control::max_allowed_parallelism);
     if (allowed < count) {
       return concur::failed_run("TBB allows at most " + std::to_string(allowed) + " threads in this process; " +
-                     std::to_string(count) + " workers were asked for");
+                                std::to_string(count) + " workers were asked for");
     }
+    // One Io per arena slot, made before any TBB task runs.
+    ios_ = concur::blocking_ios(batch, count);
+    // max_concurrency = count with one slot reserved for the calling thread,
+    // which joins the arena in execute() and runs tasks in wait(): count - 1
+    // TBB workers plus the caller, so at most count tasks are ever in flight.
+    arena_ = std::make_unique<tbb::task_arena>(static_cast<int>(count), /*reserved_for_masters=*/1);
+    arena_->initialize();
+    fill_arena(*arena_, count);
+    return report;
+  }
 
-    // One Io per arena slot, made before any TBB task runs; they live until
-    // this run's tasks have finished.
-    const std::vector<std::unique_ptr<concur::Io>> ios = concur::blocking_ios(batch, count);
-
-    tbb::task_arena& arena = arena_for(count);
-    Run run(batch, ios);
+  concur::RunReport run_batch(concur::Batch& batch) {
+    if (batch.size() == 0) return {};
+    if (!arena_) return concur::failed_run("run() before start()");
+    Run run(batch, ios_);
     // run() and wait() in the same execute() (DESIGN pitfall 7): a task_group
     // waited for from outside the arena it was run in does not wait for that
     // arena's tasks.
-    arena.execute([&run, size = batch.size()] {
+    arena_->execute([&run, size = batch.size()] {
       tbb::task_group group;
       try {
         for (std::size_t i = 0; i < size; ++i) group.run([&run] { run.one(); });
@@ -175,64 +203,14 @@ class Tbb final : public concur::Strategy {
       // Also after a failed spawn: the tasks already spawned refer to `run`.
       group.wait();
     });
-    return run.report(arena.max_concurrency());
+    return run.failure.report();
   }
 
-  // max_concurrency = count with one slot reserved for the calling thread,
-  // which joins the arena in execute() and runs tasks in wait(): count - 1
-  // TBB workers plus the caller, so at most count tasks are ever in flight.
-  //
-  // The arena is kept between runs while `count` is unchanged (repetitions
-  // of a case), and replaced when it changes. A worker whose arena runs out
-  // of work stays in it, spinning, until it has gone through about 100
-  // sched_yield()s; on a busy machine each yield cedes a whole time slice,
-  // so that takes hundreds of ms. In a kept arena such a worker simply takes
-  // the next run's tasks. With a new arena per run, the next run would wait
-  // for workers still lingering in the old ones and start with fewer tasks
-  // in flight than `workers` (measured on 2 cores kept busy by two other
-  // processes: a 4-task batch at 4 workers ran 3 at once, every time, after
-  // arenas of 3 and 4; with the arena kept, 4). So the first run at a
-  // worker count pays the arena's start-up (and the worker threads'
-  // creation, the first time they are needed), and later runs measure the
-  // strategy warm, as a long-lived TBB arena is used.
-  tbb::task_arena& arena_for(std::size_t count) {
-    if (!arena_ || arena_count_ != count) {
-      auto fresh = std::make_unique<tbb::task_arena>(static_cast<int>(count), /*reserved_for_masters=*/1);
-      fresh->initialize();
-      arena_ = std::move(fresh);
-      arena_count_ = count;
-    }
-    return *arena_;
-  }
-
-  // Lifts the cap, once, as far as this strategy may ever need (256 workers
-  // and the caller), and keeps it until the strategy goes. The cap only
-  // bounds how many worker threads TBB may run in all: each arena's
-  // max_concurrency bounds its own tasks in flight, and TBB's implicit
-  // arenas (parallel algorithms run outside any arena) stay sized to the
-  // core count, so other TBB users in the process are not widened by it.
-  //
-  // Not just `count`: when the worker count changes, the workers of the
-  // replaced arenas keep their share of the cap while they linger (see
-  // arena_for()), and the new arena waits for a share. Not per run: when
-  // the cap drops, TBB puts the excess workers to sleep and they come back
-  // as slowly. (Measured on 2 cores kept busy by two other processes: with
-  // the cap at `count`, dropped after each run or not, runs often had one
-  // or two tasks fewer in flight than `workers`; at twice `count`, runs
-  // right after a change of workers still fell short now and then.)
-  // Not needed for one worker, which is the calling thread.
-  void allow_parallelism(std::size_t count) {
-    if (parallelism_ || count < 2) return;
-    parallelism_ = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, tbb_thread_cap);
-  }
-
-  // Attached at construction, so finalize() in the destructor can wait for TBB's workers.
-  tbb::task_scheduler_handle scheduler_{tbb::attach{}};
-  // TBB's process-wide cap on threads, as lifted by allow_parallelism(); null while TBB's default holds.
+  tbb::task_scheduler_handle scheduler_;
+  // TBB's process-wide cap on threads, lifted for this strategy's arena; null while TBB's default holds.
   std::unique_ptr<tbb::global_control> parallelism_;
-  // The arena of the last run, and its concurrency (see arena_for()).
+  std::vector<std::unique_ptr<concur::Io>> ios_;  // one per arena slot; declared before the arena, which uses them
   std::unique_ptr<tbb::task_arena> arena_;
-  std::size_t arena_count_ = 0;
 };
 
 }  // namespace

@@ -1,9 +1,12 @@
-// The threads strategy: a pool of std::threads, each running one task at a time with a blocking Io.
+// The threads strategy: a pool of std::threads, started once, each running one task at a time with a blocking Io.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -13,81 +16,131 @@
 
 namespace {
 
-// What the workers of one run share. It lives on run()'s stack and is
-// declared before the threads, so it outlives every one of them.
+// The pool: threads and their Ios live from start() to stop(); each run()
+// wakes every thread, and each takes the next unclaimed index until none is
+// left. Claiming from a shared counter (rather than pre-assigning ranges)
+// keeps every thread busy whatever the tasks' durations, and a thread takes a
+// new index only after finishing its task, so at most one task per thread is
+// in flight.
 class Pool {
  public:
-  explicit Pool(concur::Batch& batch) : batch_(batch), size_(batch.size()) {}
-
-  // One worker: claims the next unclaimed index until none is left. Claiming
-  // from a shared counter (rather than pre-assigning ranges) keeps every
-  // thread busy whatever the tasks' durations, and a worker takes a new index
-  // only after finishing its task, so at most one task per thread is in flight.
-  void work(concur::Io& io, unsigned worker) noexcept {
+  // Throws when an Io or a thread cannot be made; the threads already
+  // running are stopped and joined first.
+  Pool(concur::Batch& batch, std::size_t count) : ios_(concur::blocking_ios(batch, count)) {
+    threads_.reserve(count);
     try {
-      while (!failure.happened()) {
-        const std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
-        if (index >= size_) return;
-        if (std::string why = concur::run_to_end(batch_, index, io, worker, "threads"); !why.empty()) {
-          return failure.record(why);
-        }
+      for (std::size_t lane = 0; lane < count; ++lane) {
+        threads_.emplace_back([this, lane] { work(static_cast<unsigned>(lane)); });
       }
-    } catch (const std::exception& e) {  // out of memory while describing a failure
-      failure.record(e.what());
+    } catch (...) {
+      shut_down();
+      throw;
+    }
+  }
+  ~Pool() { shut_down(); }
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  std::size_t threads() const noexcept { return threads_.size(); }
+
+  // Runs every task of `batch` on the pool's threads; returns when all have finished.
+  concur::RunReport run(concur::Batch& batch) {
+    std::unique_lock lock(mutex_);
+    failure_.emplace();
+    batch_ = &batch;
+    size_ = batch.size();
+    next_.store(0, std::memory_order_relaxed);
+    busy_ = threads_.size();
+    ++generation_;
+    wake_.notify_all();
+    done_.wait(lock, [this] { return busy_ == 0; });
+    batch_ = nullptr;
+    return failure_->report();
+  }
+
+ private:
+  void work(unsigned lane) noexcept {
+    std::uint64_t seen = 0;
+    for (;;) {
+      concur::Batch* batch = nullptr;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+        if (stopping_) return;
+        seen = generation_;
+        batch = batch_;
+      }
+      try {
+        while (!failure_->happened()) {
+          const std::size_t index = next_.fetch_add(1, std::memory_order_relaxed);
+          if (index >= size_) break;
+          if (std::string why = concur::run_to_end(*batch, index, *ios_[lane], lane, "threads"); !why.empty()) {
+            failure_->record(why);
+          }
+        }
+      } catch (const std::exception& e) {  // out of memory while describing a failure
+        failure_->record(e.what());
+      }
+      const std::lock_guard lock(mutex_);
+      if (--busy_ == 0) done_.notify_one();
     }
   }
 
-  concur::FirstFailure failure;  // makes every worker stop claiming tasks
+  void shut_down() noexcept {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    threads_.clear();  // jthreads join
+  }
 
- private:
-  concur::Batch& batch_;
-  const std::size_t size_;
+  // Declared before the threads: tasks refer to their Io, threads to the rest.
+  const std::vector<std::unique_ptr<concur::Io>> ios_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::uint64_t generation_ = 0;  // bumped per run: tells each thread a batch is there
+  bool stopping_ = false;
+  std::size_t busy_ = 0;          // threads not yet done with this run's batch
+  concur::Batch* batch_ = nullptr;
+  std::size_t size_ = 0;
   std::atomic<std::size_t> next_{0};
+  std::optional<concur::FirstFailure> failure_;  // of this run; makes every thread stop claiming
+  std::vector<std::jthread> threads_;  // last: joined before the rest is destroyed
 };
 
 class Threads final : public concur::Strategy {
  public:
   std::string_view name() const noexcept override { return "threads"; }
-  std::string_view version() const noexcept override { return "1.0.0"; }
+  std::string_view version() const noexcept override { return "2.0.0"; }
   std::string_view description() const noexcept override {
-    return "A pool of min(workers, tasks) std::threads; each takes the next unclaimed task, runs it to the end "
-           "with its own blocking Io, then takes another (a thread pool executor)";
+    return "A pool of min(workers, tasks) std::threads, started by start(); each takes the next unclaimed task, "
+           "runs it to the end with its own blocking Io, then takes another (a thread pool executor)";
   }
 
   // Exceptions never cross the plugin boundary: anything thrown while setting
   // up (a failing blocking_io(), thread creation, bad_alloc) becomes a failed report.
-  concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    return concur::guarded_run([&] { return run_batch(batch, options); });
+  concur::RunReport start(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
+    return concur::guarded_run([&] {
+      if (options.workers == 0) return concur::failed_run("workers must be at least 1");
+      pool_ = std::make_unique<Pool>(batch, std::min<std::size_t>(options.workers, batch.size()));
+      return concur::RunReport{};
+    });
   }
+
+  concur::RunReport run(concur::Batch& batch, const concur::RunOptions&) noexcept override {
+    return concur::guarded_run([&] {
+      if (!pool_) return concur::failed_run("run() before start()");
+      concur::RunReport report = pool_->run(batch);
+      report.counters["threads"] = static_cast<double>(pool_->threads());
+      return report;
+    });
+  }
+
+  void stop() noexcept override { pool_.reset(); }
 
  private:
-  static concur::RunReport run_batch(concur::Batch& batch, const concur::RunOptions& options) {
-    if (options.workers == 0) return concur::failed_run("workers must be at least 1");
-    const std::size_t count = std::min<std::size_t>(options.workers, batch.size());
-    // Declared before the pool and the threads: tasks refer to their Io.
-    const std::vector<std::unique_ptr<concur::Io>> ios = concur::blocking_ios(batch, count);
-
-    Pool pool(batch);
-    std::size_t started = 0;
-    {
-      // jthreads join when this vector goes out of scope, including when
-      // creating one of them throws: the ones already running finish first.
-      std::vector<std::jthread> threads;
-      threads.reserve(count);
-      try {
-        for (; started < count; ++started) {
-          threads.emplace_back([&pool, io = ios[started].get(), worker = static_cast<unsigned>(started)] {
-            pool.work(*io, worker);
-          });
-        }
-      } catch (const std::exception& e) {
-        pool.failure.record(std::string("could not start worker thread ") + std::to_string(started) + ": " + e.what());
-      }
-    }
-    concur::RunReport report = pool.failure.report();
-    report.counters["threads"] = static_cast<double>(started);
-    return report;
-  }
+  std::unique_ptr<Pool> pool_;
 };
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "concur/batch.hpp"
 #include "concur/io.hpp"
 #include "concur/outcome.hpp"
+#include "concur/strategy.hpp"
 #include "concur/task.hpp"
 
 namespace concur_test {
@@ -67,12 +68,11 @@ class FakeBatch final : public concur::Batch {
     return concur::make_blocking_io();  // the harness's own
   }
 
-  // Scripted tasks cannot be rebuilt in another process.
+  // Scripted tasks cannot be rebuilt in another process, so no strategy
+  // tested with them may hand in records.
   std::string description() const override { return "{}"; }
-  void record(const concur::TaskReport& report) noexcept override {
-    started(report.index, report.worker);
-    finished(report.index, report.worker, report.outcome);
-  }
+  void record(std::string_view) noexcept override { lane_misuse_.store(true); }
+  void fail(std::size_t, unsigned, std::int64_t, std::string_view) noexcept override { lane_misuse_.store(true); }
 
   // --- set-up, before the run ---
   void fail_blocking_io_after(int successful_calls) { fail_io_after_ = successful_calls; }
@@ -84,7 +84,7 @@ class FakeBatch final : public concur::Batch {
   unsigned worker(std::size_t index) const { return records_.at(index).worker.load(); }
   int peak_in_flight() const { return peak_.load(); }
   int ios_created() const { return ios_created_.load(); }
-  // A worker id outside [0, max_worker_id), or one lane running two tasks at once.
+  // A worker id outside [0, max_worker_id), one lane running two tasks at once, or a record handed in.
   bool lane_misuse() const { return lane_misuse_.load(); }
 
   concur::Outcome outcome(std::size_t index) const {
@@ -158,5 +158,16 @@ class FakeBatch final : public concur::Batch {
   int fail_io_after_ = -1;
   bool suspending_io_ = false;
 };
+
+// One whole cycle, as the harness runs a batch with startup: timed: start
+// (with the same batch), run, stop. A failed start is the report; otherwise
+// run's, with start's counters added as the harness adds them.
+inline concur::RunReport run_cycle(concur::Strategy& strategy, concur::Batch& batch, const concur::RunOptions& options) {
+  concur::RunReport started = strategy.start(batch, options);
+  concur::RunReport report = started.ok ? strategy.run(batch, options) : std::move(started);
+  strategy.stop();
+  report.counters.insert(started.counters.begin(), started.counters.end());
+  return report;
+}
 
 }  // namespace concur_test

@@ -1,4 +1,4 @@
-// run_task: runs one workload task to completion on the harness's real blocking Io, for workload tests.
+// Workload test helpers: a private input store, and one task run to completion on the harness's real blocking Io.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,6 +9,12 @@
 #include "workload.hpp"
 
 namespace concur {
+
+// Where test workloads put their inputs: private memory, shared with no one.
+inline InputStore& inputs() {
+  static PrivateInputStore store;  // stateless
+  return store;
+}
 
 inline Outcome run_task(const Workload& workload, std::size_t index, Io& io) {
   Task task = workload.run(index, io);

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "run_task.hpp"
 #include "workload.hpp"
 
 namespace concur {
@@ -53,7 +54,7 @@ Params loiter_params(std::vector<std::int64_t> durations, std::chrono::nanosecon
   return params;
 }
 
-std::unique_ptr<Workload> make(const Params& params) { return find_workload_type("loiter")->create(params, 42); }
+std::unique_ptr<Workload> make(const Params& params) { return find_workload_type("loiter")->create(params, 42, inputs()); }
 
 TEST(LoiterWorkload, DefaultsAreTheExecutorDemo) {
   Params params;

@@ -136,7 +136,7 @@ TEST(Rc4, ThroughputIsReported) {
 }
 
 TEST(Rc4Workload, DefaultSizesAreThoseOfTheExperiment) {
-  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42);
+  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42, inputs());
   ASSERT_EQ(workload->size(), 12u);
   // 2^18 + 2^18 * (i - 6) / 12 for i = 12 .. 1.
   const Outcome first = run_task(*workload, 0);
@@ -158,7 +158,7 @@ TEST(Rc4Workload, OutcomeCarriesCiphertextPrefixAndFold) {
   params.set("jobs", std::int64_t{1});
   params.set("size", std::int64_t{21});
   params.set("spread", std::int64_t{0});
-  const auto workload = find_workload_type("rc4")->create(params, 5);
+  const auto workload = find_workload_type("rc4")->create(params, 5, inputs());
   const auto plain = random_bytes(21, task_seed(5, "rc4", 0));
   std::vector<std::uint8_t> cipher(plain.size());
   Rc4("concur").apply(plain.data(), cipher.data(), plain.size());
@@ -177,13 +177,13 @@ TEST(Rc4Workload, SpreadZeroGivesEqualSizes) {
   params.set("jobs", std::int64_t{3});
   params.set("size", std::int64_t{1000});
   params.set("spread", std::int64_t{0});
-  const auto workload = find_workload_type("rc4")->create(params, 1);
+  const auto workload = find_workload_type("rc4")->create(params, 1, inputs());
   for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(run_task(*workload, k).bytes, 1000u);
   EXPECT_EQ(workload->bytes(), 3000u);
 }
 
 TEST(Rc4Workload, EveryTaskRoundTripsAndVerifies) {
-  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42);
+  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42, inputs());
   for (std::size_t k = 0; k < workload->size(); ++k) {
     const Outcome outcome = run_task(*workload, k);
     ASSERT_EQ(outcome.status, Status::ok) << outcome.message;
@@ -195,7 +195,7 @@ TEST(Rc4Workload, EveryTaskRoundTripsAndVerifies) {
 }
 
 TEST(Rc4Workload, VerifyRejectsTamperedOutcomes) {
-  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42);
+  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42, inputs());
   const Outcome good = run_task(*workload, 2);
   ASSERT_EQ(workload->verify(2, good), "");
 
@@ -219,11 +219,11 @@ TEST(Rc4Workload, InputsFollowTheSeedAndTheKey) {
   Params params = defaults("rc4");
   params.set("jobs", std::int64_t{2});
   params.set("size", std::int64_t{4096});
-  const auto a = find_workload_type("rc4")->create(params, 7);
-  const auto b = find_workload_type("rc4")->create(params, 7);
-  const auto c = find_workload_type("rc4")->create(params, 8);
+  const auto a = find_workload_type("rc4")->create(params, 7, inputs());
+  const auto b = find_workload_type("rc4")->create(params, 7, inputs());
+  const auto c = find_workload_type("rc4")->create(params, 8, inputs());
   params.set("key", std::string{"another key"});
-  const auto d = find_workload_type("rc4")->create(params, 7);
+  const auto d = find_workload_type("rc4")->create(params, 7, inputs());
   const Outcome oa = run_task(*a, 0);
   EXPECT_EQ(run_task(*b, 0).digest, oa.digest);
   EXPECT_NE(run_task(*c, 0).digest, oa.digest);
@@ -232,7 +232,7 @@ TEST(Rc4Workload, InputsFollowTheSeedAndTheKey) {
 }
 
 TEST(Rc4Workload, ConcurrentAndRepeatedRunsAgree) {
-  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42);
+  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42, inputs());
   const Outcome reference = run_task(*workload, 5);
   std::vector<Outcome> outcomes(8);
   std::vector<std::thread> threads;
@@ -249,11 +249,11 @@ TEST(Rc4Workload, ConcurrentAndRepeatedRunsAgree) {
 }
 
 TEST(Rc4Workload, BadIndexOrKeyIsAnErrorNotACrash) {
-  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42);
+  const auto workload = find_workload_type("rc4")->create(defaults("rc4"), 42, inputs());
   EXPECT_EQ(run_task(*workload, 12).status, Status::error);
   Params params = defaults("rc4");
   params.set("key", std::string{});
-  EXPECT_THROW(find_workload_type("rc4")->create(params, 1), std::invalid_argument);
+  EXPECT_THROW(find_workload_type("rc4")->create(params, 1, inputs()), std::invalid_argument);
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ class SequentialStrategy : public ::testing::Test {
   static concur::RunReport run(FakeBatch& batch, unsigned workers = 1) {
     concur::RunOptions options;
     options.workers = workers;
-    return plugin_->strategy->run(batch, options);
+    return concur_test::run_cycle(*plugin_->strategy, batch, options);
   }
 
   static std::unique_ptr<concur::LoadedPlugin> plugin_;

@@ -24,7 +24,7 @@ Params sha256_params(std::int64_t jobs, std::int64_t size) {
 }
 
 std::unique_ptr<Workload> make(std::int64_t jobs, std::int64_t size, std::uint64_t seed = 42) {
-  return find_workload_type("sha256")->create(sha256_params(jobs, size), seed);
+  return find_workload_type("sha256")->create(sha256_params(jobs, size), seed, inputs());
 }
 
 std::span<const std::uint8_t> bytes_of(std::string_view text) {
@@ -57,7 +57,7 @@ TEST(Sha256, StreamedMatchesOneShotAcrossChunkBoundaries) {
 TEST(Sha256Workload, DefaultsAreTwelveMebibyteBuffers) {
   Params params;
   for (const auto& spec : find_workload_type("sha256")->params) params.set(spec.name, spec.default_value);
-  const auto workload = find_workload_type("sha256")->create(params, 42);
+  const auto workload = find_workload_type("sha256")->create(params, 42, inputs());
   ASSERT_EQ(workload->size(), 12u);
   EXPECT_EQ(workload->bytes(), 12u << 20);
   EXPECT_EQ(workload->label(4), "sha256(4)");

@@ -37,7 +37,7 @@ class TbbStrategy : public ::testing::Test {
   static concur::RunReport run(FakeBatch& batch, unsigned workers) {
     concur::RunOptions options;
     options.workers = workers;
-    return plugin_->strategy->run(batch, options);
+    return concur_test::run_cycle(*plugin_->strategy, batch, options);
   }
 
   static std::unique_ptr<concur::LoadedPlugin> plugin_;
@@ -231,7 +231,7 @@ TEST(TbbPluginUnload, EndsTbbWorkerThreadsBeforeTheLibraryGoes) {
     FakeBatch batch(FakeBatch::sleeping(32, 20ms));
     concur::RunOptions options;
     options.workers = 8;
-    const concur::RunReport report = plugin.strategy->run(batch, options);
+    const concur::RunReport report = concur_test::run_cycle(*plugin.strategy, batch, options);
     ASSERT_TRUE(report.ok) << report.error;
     EXPECT_PEAK_REACHED(batch.peak_in_flight(), 8);
     EXPECT_GT(threads_in_this_process(), before);  // the workers are still there between runs

@@ -24,7 +24,7 @@ class ThreadsStrategy : public ::testing::Test {
   static concur::RunReport run(FakeBatch& batch, unsigned workers) {
     concur::RunOptions options;
     options.workers = workers;
-    return plugin_->strategy->run(batch, options);
+    return concur_test::run_cycle(*plugin_->strategy, batch, options);
   }
 
   static std::unique_ptr<concur::LoadedPlugin> plugin_;

@@ -50,7 +50,8 @@ class ScriptBatch final : public concur::Batch {
   }
   std::unique_ptr<concur::Io> blocking_io() override { throw std::logic_error("the uring strategy needs no blocking Io"); }
   std::string description() const override { return "{}"; }
-  void record(const concur::TaskReport&) noexcept override {}
+  void record(std::string_view) noexcept override {}
+  void fail(std::size_t, unsigned, std::int64_t, std::string_view) noexcept override {}
 
   // Read after the run (the tasks ran on the thread that called run()).
   const concur::Outcome& outcome(std::size_t index) const { return outcomes_.at(index); }
@@ -148,7 +149,7 @@ class UringStrategy : public ::testing::Test {
     concur::RunOptions options;
     options.workers = workers;
     options.options = std::move(strategy_options);
-    return plugin_->strategy->run(batch, options);
+    return concur_test::run_cycle(*plugin_->strategy, batch, options);
   }
 
   static std::unique_ptr<concur::LoadedPlugin> plugin_;

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "concur/host.hpp"
 #include "concur/io.hpp"
@@ -14,7 +16,8 @@ namespace concur {
 // Implemented by the harness. A strategy must run every index in [0, size())
 // exactly once, with at most RunOptions::workers tasks in flight, and return
 // from Strategy::run only when all have finished. The harness records each
-// task's start, end, worker and outcome itself and verifies them afterwards.
+// task's start, end, worker and outcome itself and verifies them afterwards;
+// every task must start and end inside Strategy::run.
 class Batch {
  public:
   virtual std::size_t size() const noexcept = 0;
@@ -27,13 +30,21 @@ class Batch {
   // easy handle, compute inline). One per worker thread; not thread-safe.
   virtual std::unique_ptr<Io> blocking_io() = 0;
 
-  // For strategies that run tasks in other processes: an opaque description
-  // from which Host::open() rebuilds this batch's tasks in a process forked
-  // from concur, and the way back for each task's record. Call record() once
-  // per index, from the thread that called Strategy::run. The harness then
-  // measures in-flight tasks from the reported times.
+  // For strategies that run tasks in other processes (isolates_tasks()):
+  // an opaque description from which Host::open() rebuilds this batch's
+  // tasks there, the same for every batch of a case.
   virtual std::string description() const = 0;
-  virtual void record(const TaskReport& report) noexcept = 0;
+
+  // The record a TaskSource sealed when its task finished, handed over
+  // unchanged. Call once per index, from the thread that called
+  // Strategy::run. The harness checks the seal and that the task ran inside
+  // this run; a record that fails either check fails the case.
+  virtual void record(std::string_view sealed) noexcept = 0;
+
+  // Task `index` was lost with the process running it (it crashed, or was
+  // killed past the task timeout): recorded as an error outcome saying `why`,
+  // from `started_ns` (std::chrono::steady_clock, when it was handed out) to now.
+  virtual void fail(std::size_t index, unsigned worker, std::int64_t started_ns, std::string_view why) noexcept = 0;
 
  protected:
   ~Batch() = default;

@@ -7,6 +7,7 @@
 #include "concur/io.hpp"
 #include "concur/outcome.hpp"
 #include "concur/plugin.hpp"
+#include "concur/stdlib.hpp"
 #include "concur/strategy.hpp"
 #include "concur/task.hpp"
 #include "concur/version.hpp"

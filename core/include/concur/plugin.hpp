@@ -9,13 +9,16 @@
 #include <type_traits>
 
 #include "concur/host.hpp"
+#include "concur/stdlib.hpp"
 #include "concur/strategy.hpp"
 #include "concur/version.hpp"
 
-// The C symbols every plugin exports. The loader reads the ABI version first
-// and calls nothing else when it differs. A strategy class may take a
-// `const concur::Host&` in its constructor; otherwise it is default-constructed.
+// The C symbols every plugin exports. The loader reads the ABI version, then
+// the standard library configuration, and calls nothing else when either
+// differs from its own. A strategy class may take a `const concur::Host&` in
+// its constructor; otherwise it is default-constructed.
 #define CONCUR_ABI_SYMBOL "concur_plugin_abi_version"
+#define CONCUR_STDLIB_SYMBOL "concur_plugin_stdlib"
 #define CONCUR_CREATE_SYMBOL "concur_plugin_create"
 
 namespace concur::detail {
@@ -54,6 +57,9 @@ Strategy* create_guarded(const Host& host, char* error, std::size_t capacity) no
   extern "C" __attribute__((visibility("default"))) std::uint32_t                           \
   concur_plugin_abi_version() noexcept {                                                    \
     return ::concur::abi_version;                                                           \
+  }                                                                                         \
+  extern "C" __attribute__((visibility("default"))) const char* concur_plugin_stdlib() noexcept { \
+    return ::concur::detail::stdlib_configuration();                                        \
   }                                                                                         \
   extern "C" __attribute__((visibility("default"))) ::concur::Strategy* concur_plugin_create( \
       const ::concur::Host* host, char* error, std::size_t capacity) noexcept {             \

@@ -25,10 +25,10 @@ struct RunOptions {
 
 struct RunReport {
   bool ok = true;
-  std::string error;                        // when !ok: why the strategy could not run the batch
-  std::map<std::string, double> counters;   // extra figures, e.g. pool start-up seconds
-  // CPU time other processes spent on this batch (worker processes); the
-  // harness adds it to the case's cpu_time.
+  std::string error;                        // when !ok: why the strategy could not start or run the batch
+  std::map<std::string, double> counters;   // extra figures, e.g. workers replaced after a crash
+  // CPU time other processes (worker processes, a fork server) spent on this
+  // start() or run(); the harness adds it to cpu_time when that call is timed.
   double external_cpu_seconds = 0;
 };
 
@@ -45,7 +45,16 @@ inline RunReport failed_run(std::string_view why) noexcept {
 }
 
 // All functions are noexcept: exceptions never cross the plugin boundary.
-// One Strategy object may run many batches, one at a time.
+//
+// The harness drives one Strategy object through start(), any number of
+// run()s, then stop(), one case at a time, all on the same thread. What is
+// timed follows one rule for every strategy (the suite's `startup`):
+//   untimed (default): start() once before a case's batches, stop() after
+//                      them; each timed batch is one run();
+//   timed:             every timed batch is start(), run(), stop().
+// The harness measures start() itself and reports it as `startup_seconds`.
+// So: make in start() whatever outlives one batch (threads, an arena, a ring,
+// worker processes), and do only the batch's own work in run().
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -60,19 +69,28 @@ class Strategy {
 
   virtual Availability availability() const noexcept { return {}; }
 
-  // True when a task that crashes its process cannot take concur down (a
-  // process pool); the conformance checks then test recovery from crashes.
+  // True when tasks run in other processes, so one that crashes cannot take
+  // concur down (a process pool). Only such a strategy may hand the harness
+  // records (Batch::record, Batch::fail); the conformance checks then test
+  // recovery from crashes.
   virtual bool isolates_tasks() const noexcept { return false; }
 
-  // Called untimed before a case's first batch, with a batch of the same
-  // tasks: the place to build inputs elsewhere or start servers.
-  virtual RunReport prepare(Batch& batch, const RunOptions& options) noexcept {
+  // Start-up for batches like `batch` (the same tasks, the same
+  // description) at `options`. No task may run here. A failed report fails
+  // the case with its error.
+  virtual RunReport start(Batch& batch, const RunOptions& options) noexcept {
     (void)batch;
     (void)options;
     return {};
   }
 
+  // Runs one batch with what start() made; called only between start() and
+  // stop(), with the options start() had.
   virtual RunReport run(Batch& batch, const RunOptions& options) noexcept = 0;
+
+  // Releases what start() made (joins threads, ends processes). Called once
+  // after every start(), a failed one included.
+  virtual void stop() noexcept {}
 };
 
 }  // namespace concur

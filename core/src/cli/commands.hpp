@@ -26,6 +26,7 @@ struct RunCommandOptions {
   std::string filter;
   std::vector<std::string> sets;  // "key=value"
   bool interleave = false;
+  std::string startup;  // "timed" or "untimed"; empty: the suite's
   bool verbose = false;
   std::string command_line;
 };

@@ -24,7 +24,8 @@ const char* kind_name(ParamKind k) {
 }  // namespace
 
 int list_command(const CommonOptions& common) {
-  PluginSet plugins = load_plugins(plugin_search_path(common.plugin_dirs));
+  // Described only: no strategy starts a process or a thread for a listing.
+  PluginSet plugins = load_plugins(plugin_search_path(common.plugin_dirs), /*will_run=*/false);
 
   std::cout << "strategies\n";
   std::cout << "  " << std::left << std::setw(12) << "name" << std::setw(9) << "version" << std::setw(5) << "abi"

@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--filter,-f", run.filter, "Run only cases whose name matches this regular expression");
   run_cmd->add_option("--set", run.sets, "Override a workload parameter in every entry that has it (key=value)");
   run_cmd->add_flag("--interleave", run.interleave, "Interleave repetitions of different cases randomly");
+  run_cmd->add_option("--startup", run.startup, "Time strategies' start-up in every batch (timed) or not (untimed)")
+      ->check(CLI::IsMember({"timed", "untimed"}));
   run_cmd->add_flag("--verbose,-v", run.verbose, "Log each task's start and end live, then results in submission order");
   std::filesystem::path plugin_file;
   CLI::App* check = app.add_subcommand(

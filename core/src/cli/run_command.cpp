@@ -21,6 +21,7 @@ Overrides overrides_from(const RunCommandOptions& o) {
   if (!o.workers.empty()) ov.workers = o.workers;
   ov.repetitions = o.repetitions;
   if (o.interleave) ov.interleave = true;
+  if (!o.startup.empty()) ov.startup = parse_startup(o.startup);
   for (const std::string& s : o.sets) ov.sets.push_back(parse_set_option(s));
   return ov;
 }

@@ -96,7 +96,7 @@ class FaultWorkload final : public Workload {
 
 }  // namespace
 
-std::unique_ptr<Workload> make_fault_workload(const Params& params, std::uint64_t) {
+std::unique_ptr<Workload> make_fault_workload(const Params& params, std::uint64_t, InputStore&) {
   return std::make_unique<FaultWorkload>(params);
 }
 

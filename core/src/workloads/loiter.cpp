@@ -74,7 +74,7 @@ class LoiterWorkload final : public Workload {
 
 }  // namespace
 
-std::unique_ptr<Workload> make_loiter_workload(const Params& params, std::uint64_t /*seed: nothing random*/) {
+std::unique_ptr<Workload> make_loiter_workload(const Params& params, std::uint64_t /*seed*/, InputStore& /*inputs: none*/) {
   return std::make_unique<LoiterWorkload>(params);
 }
 

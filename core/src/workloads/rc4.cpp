@@ -4,7 +4,6 @@
 #include <bit>
 #include <cstring>
 #include <memory>
-#include <new>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -96,7 +95,7 @@ std::uint64_t xor_fold(const std::uint8_t* data, std::size_t n) {
 }
 
 // Everything one task does, and all of it CPU work: it runs inside io.compute.
-Outcome encrypt_and_decrypt(std::string_view key, const std::vector<std::uint8_t>& plain) {
+Outcome encrypt_and_decrypt(std::string_view key, std::span<const std::uint8_t> plain) {
   const std::size_t n = plain.size();
   // Output buffers belong to the task, as in the original experiment; not
   // zero-filling them keeps memset out of the measurement.
@@ -117,25 +116,9 @@ Outcome encrypt_and_decrypt(std::string_view key, const std::vector<std::uint8_t
 
 class Rc4Workload final : public Workload {
  public:
-  Rc4Workload(const Params& params, std::uint64_t seed) : key_(params.text("key")) {
+  Rc4Workload(const Params& params, std::uint64_t seed, InputStore& store)
+      : key_(params.text("key")), inputs_(store, "rc4", seed, buffer_sizes(params)) {
     [[maybe_unused]] const Rc4 key_check(key_);  // a bad key fails here, at load time, not in every task
-    const std::int64_t jobs = params.integer("jobs");
-    const std::int64_t size = params.integer("size");
-    const std::int64_t spread = params.integer("spread");
-    if (jobs < 0 || size < 0 || spread < 0) throw std::invalid_argument("rc4: jobs, size and spread cannot be negative");
-    inputs_.reserve(static_cast<std::size_t>(jobs));
-    for (std::int64_t k = 0; k < jobs; ++k) {
-      // Job k counts down i = jobs..1 so the biggest buffers start first, as in the experiment.
-      const std::int64_t i = jobs - k;
-      const std::int64_t bytes = spread > 0 ? size + size * (i - spread / 2) / spread : size;
-      try {
-        inputs_.push_back(random_bytes(static_cast<std::size_t>(bytes), task_seed(seed, "rc4", static_cast<std::uint64_t>(k))));
-      } catch (const std::bad_alloc&) {
-        throw std::runtime_error("rc4: cannot allocate " + format_size(static_cast<std::uint64_t>(bytes)) +
-                                 " of input for job " + std::to_string(k) + "; lower size, jobs or spread");
-      }
-      total_bytes_ += static_cast<std::uint64_t>(bytes);
-    }
   }
 
   std::size_t size() const override { return inputs_.size(); }
@@ -143,11 +126,11 @@ class Rc4Workload final : public Workload {
   std::string label(std::size_t index) const override { return "rc4(" + std::to_string(index) + ")"; }
 
   std::string start_message(std::size_t index) const override {
-    return "encrypting and decrypting " + format_size(inputs_.at(index).size()) + "...";
+    return "encrypting and decrypting " + format_size(inputs_[index].size()) + "...";
   }
 
   Task run(std::size_t index, Io& io) const override {
-    const std::vector<std::uint8_t>& plain = inputs_.at(index);
+    const std::span<const std::uint8_t> plain = inputs_[index];
     Outcome outcome;
     co_await io.compute([&] { outcome = encrypt_and_decrypt(key_, plain); });
     co_return outcome;
@@ -156,7 +139,7 @@ class Rc4Workload final : public Workload {
   std::string verify(std::size_t index, const Outcome& outcome) const override {
     if (index >= inputs_.size()) return "no task " + std::to_string(index);
     if (outcome.status != Status::ok) return "expected ok, got " + describe_outcome(outcome);
-    const std::vector<std::uint8_t>& plain = inputs_[index];
+    const std::span<const std::uint8_t> plain = inputs_[index];
     const std::size_t n = plain.size();
     if (outcome.bytes != n) {
       return "expected " + std::to_string(n) + " bytes, got " + std::to_string(outcome.bytes);
@@ -165,7 +148,9 @@ class Rc4Workload final : public Workload {
     Rc4(key_).apply(plain.data(), cipher.data(), n);
     // Below 16 bytes a keystream of zeros is plausible by chance; above, equal
     // buffers mean the cipher did nothing.
-    if (n >= digest_bytes && cipher == plain) return "the ciphertext equals the plaintext";
+    if (n >= digest_bytes && std::equal(cipher.begin(), cipher.end(), plain.begin())) {
+      return "the ciphertext equals the plaintext";
+    }
     const std::string digest = to_hex(cipher.data(), std::min(n, digest_bytes));
     if (outcome.digest != digest) return "ciphertext starts " + outcome.digest + ", expected " + digest;
     const auto fold = static_cast<std::int64_t>(xor_fold(cipher.data(), n));
@@ -180,18 +165,32 @@ class Rc4Workload final : public Workload {
     return outcome.digest.substr(0, 16);
   }
 
-  std::uint64_t bytes() const override { return total_bytes_; }
+  std::uint64_t bytes() const override { return inputs_.total_bytes(); }
 
  private:
+  // Job k counts down i = jobs..1 so the biggest buffers start first, as in the experiment.
+  static std::vector<std::size_t> buffer_sizes(const Params& params) {
+    const std::int64_t jobs = params.integer("jobs");
+    const std::int64_t size = params.integer("size");
+    const std::int64_t spread = params.integer("spread");
+    if (jobs < 0 || size < 0 || spread < 0) throw std::invalid_argument("rc4: jobs, size and spread cannot be negative");
+    std::vector<std::size_t> sizes;
+    sizes.reserve(static_cast<std::size_t>(jobs));
+    for (std::int64_t k = 0; k < jobs; ++k) {
+      const std::int64_t i = jobs - k;
+      sizes.push_back(static_cast<std::size_t>(spread > 0 ? size + size * (i - spread / 2) / spread : size));
+    }
+    return sizes;
+  }
+
   std::string key_;
-  std::vector<std::vector<std::uint8_t>> inputs_;
-  std::uint64_t total_bytes_ = 0;
+  RandomBuffers inputs_;
 };
 
 }  // namespace
 
-std::unique_ptr<Workload> make_rc4_workload(const Params& params, std::uint64_t seed) {
-  return std::make_unique<Rc4Workload>(params, seed);
+std::unique_ptr<Workload> make_rc4_workload(const Params& params, std::uint64_t seed, InputStore& store) {
+  return std::make_unique<Rc4Workload>(params, seed, store);
 }
 
 }  // namespace concur

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <memory>
-#include <new>
 #include <stdexcept>
 #include <vector>
 
@@ -54,21 +53,9 @@ const EVP_MD* sha256_md() {
 
 class Sha256Workload final : public Workload {
  public:
-  Sha256Workload(const Params& params, std::uint64_t seed) {
+  Sha256Workload(const Params& params, std::uint64_t seed, InputStore& store)
+      : inputs_(store, "sha256", seed, buffer_sizes(params)), size_(static_cast<std::uint64_t>(params.integer("size"))) {
     sha256_md();  // fail at load time if OpenSSL cannot provide SHA-256
-    const std::int64_t jobs = params.integer("jobs");
-    const std::int64_t size = params.integer("size");
-    if (jobs < 0 || size < 0) throw std::invalid_argument("sha256: jobs and size cannot be negative");
-    inputs_.reserve(static_cast<std::size_t>(jobs));
-    for (std::int64_t k = 0; k < jobs; ++k) {
-      try {
-        inputs_.push_back(random_bytes(static_cast<std::size_t>(size), task_seed(seed, "sha256", static_cast<std::uint64_t>(k))));
-      } catch (const std::bad_alloc&) {
-        throw std::runtime_error("sha256: cannot allocate " + std::to_string(jobs) + " x " +
-                                 format_size(static_cast<std::uint64_t>(size)) + " of input; lower size or jobs");
-      }
-    }
-    size_ = static_cast<std::uint64_t>(size);
   }
 
   std::size_t size() const override { return inputs_.size(); }
@@ -76,11 +63,11 @@ class Sha256Workload final : public Workload {
   std::string label(std::size_t index) const override { return "sha256(" + std::to_string(index) + ")"; }
 
   std::string start_message(std::size_t index) const override {
-    return "hashing " + format_size(inputs_.at(index).size()) + "...";
+    return "hashing " + format_size(inputs_[index].size()) + "...";
   }
 
   Task run(std::size_t index, Io& io) const override {
-    const std::vector<std::uint8_t>& data = inputs_.at(index);
+    const std::span<const std::uint8_t> data = inputs_[index];
     Outcome outcome;
     co_await io.compute([&] {
       outcome.digest = sha256_hex_streamed(data);
@@ -105,10 +92,17 @@ class Sha256Workload final : public Workload {
     return outcome.digest.substr(0, 16);
   }
 
-  std::uint64_t bytes() const override { return size_ * inputs_.size(); }
+  std::uint64_t bytes() const override { return inputs_.total_bytes(); }
 
  private:
-  std::vector<std::vector<std::uint8_t>> inputs_;
+  static std::vector<std::size_t> buffer_sizes(const Params& params) {
+    const std::int64_t jobs = params.integer("jobs");
+    const std::int64_t size = params.integer("size");
+    if (jobs < 0 || size < 0) throw std::invalid_argument("sha256: jobs and size cannot be negative");
+    return std::vector<std::size_t>(static_cast<std::size_t>(jobs), static_cast<std::size_t>(size));
+  }
+
+  RandomBuffers inputs_;
   std::uint64_t size_ = 0;
 };
 
@@ -137,8 +131,8 @@ std::string sha256_hex_oneshot(std::span<const std::uint8_t> data) {
   return to_hex(md.data(), length);
 }
 
-std::unique_ptr<Workload> make_sha256_workload(const Params& params, std::uint64_t seed) {
-  return std::make_unique<Sha256Workload>(params, seed);
+std::unique_ptr<Workload> make_sha256_workload(const Params& params, std::uint64_t seed, InputStore& store) {
+  return std::make_unique<Sha256Workload>(params, seed, store);
 }
 
 }  // namespace concur
