@@ -64,7 +64,7 @@ TrialResult run_trial(Strategy& strategy, const Trial& trial, unsigned batches =
     result.records = batch.records();
     if (!result.summary.problems.empty()) break;
   }
-  strategy.stop();
+  if (RunReport stopped = strategy.stop(); !stopped.ok) result.summary.problems.push_back("stop failed: " + stopped.error);
   return result;
 }
 

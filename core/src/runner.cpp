@@ -94,11 +94,12 @@ void break_case(const CaseContext& ctx, benchmark::State& state, const std::stri
   state.SkipWithError(ctx.result.failure.c_str());
 }
 
-void stop(Strategy& strategy, std::map<Strategy*, Started>& started) {
+// Stops the strategy if it is started; the report of stop(), or an ok one.
+RunReport stop(Strategy& strategy, std::map<Strategy*, Started>& started) {
   auto it = started.find(&strategy);
-  if (it == started.end()) return;
+  if (it == started.end()) return {};
   started.erase(it);
-  strategy.stop();
+  return strategy.stop();
 }
 
 // startup: untimed. Makes sure the strategy is started for this case, with
@@ -135,7 +136,8 @@ bool warm_up_cycles(const CaseContext& ctx, benchmark::State& state) {
     ctx.note("warm-up cycle " + std::to_string(i + 1));
     const RunReport started = start(ctx).first;
     std::string why = started.ok ? untimed_batch(ctx) : "start: " + started.error;
-    ctx.strategy().stop();
+    const RunReport stopped = ctx.strategy().stop();
+    if (why.empty() && !stopped.ok) why = "stop: " + stopped.error;
     if (!why.empty()) {
       break_case(ctx, state, "warm-up: " + why);
       return false;
@@ -171,7 +173,7 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
 
   ctx.note("repetition " + std::to_string(ctx.result.repetitions_run));
   BatchRun batch(ctx.entry, ctx.remote_tasks(), ctx.log);
-  RunReport report, started;
+  RunReport report, started, stopped;
   double startup_seconds = 0;
   if (timed_startup) {
     BatchRun start_batch(ctx.entry, ctx.remote_tasks(), nullptr);
@@ -180,16 +182,17 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
       started = strategy.start(start_batch, options);
       startup_seconds = seconds_since(t);
       if (started.ok) report = batch.run(strategy, options);
-      strategy.stop();
+      stopped = strategy.stop();
     }
     if (!started.ok) report = failed_run("start: " + started.error);
   } else {
     for (auto _ : state) report = batch.run(strategy, options);
     started = ctx.started.at(&strategy).report;
     startup_seconds = ctx.started.at(&strategy).seconds;
-    if (last_repetition) stop(strategy, ctx.started);
+    if (last_repetition) stopped = stop(strategy, ctx.started);
   }
-  const BatchSummary s = batch.check(ctx.c.workers, report);
+  BatchSummary s = batch.check(ctx.c.workers, report);
+  if (!stopped.ok) s.problems.push_back("stop: " + stopped.error);
   if (ctx.log) {
     const std::vector<TaskRecord> records = batch.records();
     for (std::size_t i = 0; i < records.size(); ++i) {
@@ -197,8 +200,9 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
     }
   }
   ctx.result.timeline = batch.records();
-  ctx.result.external_cpu_seconds.push_back(report.external_cpu_seconds +
-                                            (timed_startup ? started.external_cpu_seconds : 0.0));
+  ctx.result.external_cpu_seconds.push_back(
+      report.external_cpu_seconds +
+      (timed_startup ? started.external_cpu_seconds + stopped.external_cpu_seconds : 0.0));
 
   state.counters["tasks"] = static_cast<double>(s.tasks);
   state.counters["ok"] = static_cast<double>(s.ok);

@@ -12,12 +12,14 @@
 // lock, can leak into a worker. Workers never reuse the parent's curl handle
 // or TBB state either: each makes its own Io after the fork.
 //
-// The server also builds each batch's inputs, untimed (prepare()), so
-// workers forked from it share them copy-on-write instead of receiving them.
+// Each worker opens its batch itself (Host::open maps the inputs concur
+// made, with its pages mapped up front), so the server holds no batch and
+// forking from it costs the same whatever ran before.
 //
 // If the process already has threads when the plugin is created (a host that
 // loads plugins late, a second copy), no server is started: the strategy
-// reports itself unavailable and says why, rather than fork unsafely.
+// reports itself unavailable and says why, rather than fork unsafely. When
+// concur only lists plugins (Host::will_run() is false), none is started either.
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,6 +41,7 @@ constexpr std::string_view threads_present_reason =
 class Fork final : public concur::Strategy {
  public:
   explicit Fork(const concur::Host& host) {
+    if (!host.will_run()) return;
     try {
       const std::size_t threads = concur_fork::count_threads();
       if (threads != 1) {
@@ -55,11 +58,11 @@ class Fork final : public concur::Strategy {
   }
 
   std::string_view name() const noexcept override { return "fork"; }
-  std::string_view version() const noexcept override { return "1.0.0"; }
+  std::string_view version() const noexcept override { return "2.0.0"; }
   std::string_view description() const noexcept override {
-    return "A pool of min(workers, tasks) worker processes forked by a single-threaded fork server; each runs one "
-           "task at a time with its own blocking Io. A crashed or timed-out task is an error outcome and its "
-           "worker is replaced (a process pool executor, spawn time included)";
+    return "A pool of min(workers, tasks) worker processes forked by a single-threaded fork server when the pool "
+           "starts; each maps the batch's inputs and runs one task at a time with its own blocking Io. A crashed "
+           "or timed-out task is an error outcome and its worker is replaced (a process pool executor)";
   }
 
   concur::Availability availability() const noexcept override {
@@ -76,41 +79,52 @@ class Fork final : public concur::Strategy {
 
   bool isolates_tasks() const noexcept override { return true; }
 
-  // Builds the batch's inputs in the server, outside the timed runs.
-  concur::RunReport prepare(concur::Batch& batch, const concur::RunOptions&) noexcept override {
-    if (!unavailable_.empty()) return concur::failed_run(unavailable_);
-    try {
-      server_->prepare(batch.description());
-      return {};
-    } catch (const std::exception& e) {
-      return concur::failed_run(std::string("prepare: ") + e.what());
-    } catch (...) {
-      return concur::failed_run("prepare: unknown exception");
-    }
-  }
-
-  concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    if (!unavailable_.empty()) return concur::failed_run(unavailable_);
+  concur::RunReport start(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
     return concur::guarded_run([&] {
+      if (const concur::RunReport refused = refusal(); !refused.ok) return refused;
       unsigned workers = options.workers;
       if (workers == 0) workers = static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
-      concur_fork::Pool pool(*server_, batch, options.task_timeout);
-      const concur_fork::PoolFigures figures = pool.run(workers);
-
-      concur::RunReport report;
-      report.external_cpu_seconds = figures.worker_cpu_seconds;
-      report.counters["pool_startup_seconds"] = figures.startup_seconds;
-      report.counters["workers_spawned"] = figures.spawned;
-      report.counters["workers_replaced"] = figures.replaced;
-      return report;
+      const auto lanes = static_cast<unsigned>(std::min<std::size_t>(workers, batch.size()));
+      pool_ = std::make_unique<concur_fork::Pool>(*server_, batch.description(), lanes, options.task_timeout);
+      return report(pool_->start());
     });
   }
 
+  concur::RunReport run(concur::Batch& batch, const concur::RunOptions&) noexcept override {
+    return concur::guarded_run([&] {
+      if (!pool_) return concur::failed_run("run() before start()");
+      return report(pool_->run(batch));
+    });
+  }
+
+  concur::RunReport stop() noexcept override {
+    return concur::guarded_run([&] {
+      concur::RunReport stopped;
+      if (pool_) stopped = report(pool_->stop());
+      pool_.reset();
+      return stopped;
+    });
+  }
 
  private:
+  // Why this strategy cannot run here, as a failed report; an ok one if it can.
+  concur::RunReport refusal() const {
+    if (!unavailable_.empty()) return concur::failed_run(unavailable_);
+    if (!server_) return concur::failed_run("the fork plugin was created only to be listed; it starts no server");
+    return {};
+  }
+
+  static concur::RunReport report(const concur_fork::PoolFigures& figures) {
+    concur::RunReport report;
+    report.external_cpu_seconds = figures.external_cpu_seconds;
+    report.counters["workers_spawned"] = figures.spawned;
+    report.counters["workers_replaced"] = figures.replaced;
+    return report;
+  }
 
   std::string unavailable_;  // why the strategy cannot run; empty when it can
   std::unique_ptr<concur_fork::ForkServer> server_;
+  std::unique_ptr<concur_fork::Pool> pool_;  // from start() to stop()
 };
 
 }  // namespace

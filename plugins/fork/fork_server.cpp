@@ -59,7 +59,8 @@ ForkServer::Answer ForkServer::request(const std::string& message) {
     Received received = receive_message(control_.get(), max_reply_bytes);
     if (received.eof) throw ChannelError("it closed its socket");
     Answer answer{decode_reply(received.bytes), std::move(received.fd)};
-    if (const auto* error = std::get_if<ErrorReply>(&answer.reply)) throw ServerRefused(error->message);
+    cpu_seen_ns_ = answer.reply.server_cpu_ns;
+    if (const auto* error = std::get_if<ErrorReply>(&answer.reply.body)) throw ServerRefused(error->message);
     return answer;
   } catch (const ServerRefused&) {
     throw;
@@ -76,25 +77,24 @@ void ForkServer::lose(const std::string& why) {
   throw ServerLost(lost_);
 }
 
-void ForkServer::prepare(std::string_view description) {
-  const Answer answer = request(encode(PrepareRequest{std::string(description)}));
-  if (!std::holds_alternative<OkReply>(answer.reply)) {
-    lose("it answered a prepare request with another reply");
-  }
-}
-
 SpawnedWorker ForkServer::spawn(std::string_view description, unsigned worker) {
   Answer answer = request(encode(SpawnRequest{std::string(description), worker}));
-  const auto* spawned = std::get_if<SpawnedReply>(&answer.reply);
+  const auto* spawned = std::get_if<SpawnedReply>(&answer.reply.body);
   if (!spawned || !answer.fd) lose("it answered a spawn request without a worker socket");
   return {spawned->pid, std::move(answer.fd)};
 }
 
-ReapedWorker ForkServer::reap(pid_t worker) {
-  const Answer answer = request(encode(ReapRequest{worker}));
-  const auto* reaped = std::get_if<ReapedReply>(&answer.reply);
+ReapedWorker ForkServer::reap(pid_t worker, bool kill) {
+  const Answer answer = request(encode(ReapRequest{worker, kill}));
+  const auto* reaped = std::get_if<ReapedReply>(&answer.reply.body);
   if (!reaped) lose("it answered a reap request with another reply");
   return {reaped->status, static_cast<double>(reaped->cpu_ns) / 1e9};
+}
+
+double ForkServer::take_cpu_seconds() noexcept {
+  const std::int64_t spent = cpu_seen_ns_ - cpu_taken_ns_;
+  cpu_taken_ns_ = cpu_seen_ns_;
+  return static_cast<double>(spent) / 1e9;
 }
 
 }  // namespace concur_fork

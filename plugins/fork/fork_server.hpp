@@ -1,8 +1,9 @@
-// ForkServer: the concur side of the fork server process: starting it, and its PREPARE, SPAWN and REAP requests.
+// ForkServer: the concur side of the fork server process: starting it, its SPAWN and REAP requests, and its CPU time.
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -50,9 +51,12 @@ class ForkServer {
   pid_t pid() const noexcept { return pid_; }
 
   // Each throws ServerRefused or ServerLost.
-  void prepare(std::string_view description);
   SpawnedWorker spawn(std::string_view description, unsigned worker);
-  ReapedWorker reap(pid_t worker);
+  // Waits for `worker` to end (SIGKILLed first by the server, with `kill`).
+  ReapedWorker reap(pid_t worker, bool kill);
+
+  // CPU the server spent since the last call (as its replies tell it).
+  double take_cpu_seconds() noexcept;
 
  private:
   // Sends one request and returns the reply; a ServerLost makes the server unusable.
@@ -64,6 +68,8 @@ class ForkServer {
   pid_t pid_ = -1;
   UniqueFd control_;
   std::string lost_;  // why the server is unusable; empty while it works
+  std::int64_t cpu_seen_ns_ = 0;   // the server's CPU time in its latest reply
+  std::int64_t cpu_taken_ns_ = 0;  // ... as of the last take_cpu_seconds()
 };
 
 }  // namespace concur_fork

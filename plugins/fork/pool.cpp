@@ -1,8 +1,7 @@
-// Pool: spawning workers, a poll() loop handing out indexes, and turning dead or overdue workers into error outcomes.
+// Pool: spawning workers and waiting for them to be ready, a poll() loop handing out indexes, dead or overdue workers turned into error outcomes.
 #include "pool.hpp"
 
 #include <poll.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -17,7 +16,9 @@
 namespace concur_fork {
 namespace {
 
-constexpr unsigned max_lost_before_first_task = 3;
+// Workers found gone when handed a task (the OOM killer, a stray kill) are
+// replaced; a run that keeps losing them gives up.
+constexpr unsigned max_lost_idle = 3;
 
 std::int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -26,16 +27,14 @@ std::int64_t steady_ns() {
 
 }  // namespace
 
-Pool::Pool(ForkServer& server, concur::Batch& batch, std::chrono::nanoseconds task_timeout)
-    : server_(server), batch_(batch), task_timeout_(task_timeout) {}
+Pool::Pool(ForkServer& server, std::string description, unsigned lanes, std::chrono::nanoseconds task_timeout)
+    : server_(server), description_(std::move(description)), task_timeout_(task_timeout), lanes_(lanes) {}
 
 Pool::~Pool() {
-  for (std::optional<Worker>& worker : lanes_) {
-    if (!worker) continue;
-    worker->socket.reset();
-    ::kill(worker->pid, SIGKILL);
+  for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
+    if (!lanes_[lane]) continue;
     try {
-      server_.reap(worker->pid);
+      retire(lane, true);
     } catch (...) {
       // The server is gone; its workers die with it (PR_SET_PDEATHSIG) and
       // are no children of this process, so none is left as our zombie.
@@ -43,72 +42,40 @@ Pool::~Pool() {
   }
 }
 
-PoolFigures Pool::run(unsigned workers) {
-  const std::int64_t started = steady_ns();
-  const std::size_t size = batch_.size();
-  description_ = batch_.description();
-
-  // Every worker is forked before the first task is sent, and inside the
-  // timed run: start-up is part of what a process pool costs (Table 17-1
-  // included it), and it is reported on its own as pool_startup_seconds.
-  lanes_.resize(std::min<std::size_t>(workers, size));
+PoolFigures Pool::start() {
   for (unsigned lane = 0; lane < lanes_.size(); ++lane) spawn(lane);
-  figures_.startup_seconds = static_cast<double>(steady_ns() - started) / 1e9;
-
-  std::vector<pollfd> polled;
-  std::vector<unsigned> polled_lanes;
-  while (finished_ < size) {
-    for (unsigned lane = 0; lane < lanes_.size() && next_ < size; ++lane) {
-      if (lanes_[lane] && !lanes_[lane]->task && dispatch(lane, next_)) ++next_;
-    }
-
-    polled.clear();
-    polled_lanes.clear();
-    for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
-      if (!lanes_[lane] || !lanes_[lane]->task) continue;
-      polled.push_back({lanes_[lane]->socket.get(), POLLIN, 0});
-      polled_lanes.push_back(lane);
-    }
-    if (polled.empty()) {
-      // Every idle worker was found gone and replaced: hand out tasks again.
-      const bool idle_worker = std::any_of(lanes_.begin(), lanes_.end(), [](const auto& w) { return w && !w->task; });
-      if (idle_worker && next_ < size) continue;
-      throw std::logic_error("fork pool: tasks remain but no worker is running one");
-    }
-
-    timespec wait{};
-    const std::optional<std::chrono::nanoseconds> until = until_next_deadline();
-    if (until) {
-      wait.tv_sec = static_cast<time_t>(until->count() / 1'000'000'000);
-      wait.tv_nsec = static_cast<long>(until->count() % 1'000'000'000);
-    }
-    if (::ppoll(polled.data(), polled.size(), until ? &wait : nullptr, nullptr) < 0) {
-      if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(), "poll on the worker sockets");
-    }
-    for (std::size_t i = 0; i < polled.size(); ++i) {
-      // POLLHUP and POLLERR need no asking; a result sent just before the
-      // worker went is still read first.
-      if (polled[i].revents != 0) collect(polled_lanes[i]);
-    }
-    if (task_timeout_.count() > 0) {
-      const std::int64_t now = steady_ns();
-      for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
-        if (lanes_[lane] && lanes_[lane]->task && now - lanes_[lane]->dispatched_ns >= task_timeout_.count()) {
-          fail_task(lane, Failure::timed_out);
-        }
-      }
-    }
+  while (std::any_of(lanes_.begin(), lanes_.end(), [](const auto& w) { return w && w->state == State::starting; })) {
+    wait_and_handle();
   }
+  return take_figures();
+}
 
-  // Closing a worker's socket is its signal to exit; then wait for each.
+PoolFigures Pool::run(concur::Batch& batch) {
+  if (batch.description() != description_) throw std::logic_error("run() with another batch than start() had");
+  batch_ = &batch;
+  finished_ = 0;
+  lost_idle_ = 0;
+  const std::size_t size = batch.size();
+  std::size_t next = 0;
+  while (finished_ < size) {
+    for (unsigned lane = 0; lane < lanes_.size() && next < size; ++lane) {
+      if (lanes_[lane] && lanes_[lane]->state == State::idle && dispatch(lane, next)) ++next;
+    }
+    wait_and_handle();
+  }
+  batch_ = nullptr;
+  return take_figures();
+}
+
+PoolFigures Pool::stop() {
+  // Closing every socket first lets idle workers exit at once, all together.
   for (std::optional<Worker>& worker : lanes_) {
     if (worker) worker->socket.reset();
   }
   for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
-    if (lanes_[lane]) retire(lane, false);
+    if (lanes_[lane]) retire(lane, true);
   }
-  return figures_;
+  return take_figures();
 }
 
 void Pool::spawn(unsigned lane) {
@@ -120,46 +87,66 @@ void Pool::spawn(unsigned lane) {
   ++figures_.spawned;
 }
 
-bool Pool::dispatch(unsigned lane, std::size_t index) {
-  Worker& worker = *lanes_[lane];
-  try {
-    send_message(worker.socket.get(), encode(TaskMessage{index}));
-  } catch (const ChannelError& e) {
-    // The worker went while idle (the OOM killer, a stray kill): the task
-    // never reached it, so it goes to a replacement. Workers that keep dying
-    // before their first task would be replaced forever: a few fail the run.
-    const pid_t pid = worker.pid;
-    const bool fresh = !worker.ran_a_task;
-    const int status = retire(lane, true);
-    if (fresh && ++lost_before_first_task_ > max_lost_before_first_task) {
-      throw std::runtime_error("worker pid " + std::to_string(pid) + " was gone before its first task (" +
-                               describe_wait_status(status) + "): " + e.what() + "; " +
-                               std::to_string(lost_before_first_task_) + " workers lost that way, giving up");
-    }
-    replace(lane);
-    return false;
+void Pool::wait_and_handle() {
+  std::vector<pollfd> polled;
+  std::vector<unsigned> polled_lanes;
+  for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
+    if (!lanes_[lane] || lanes_[lane]->state == State::idle) continue;
+    polled.push_back({lanes_[lane]->socket.get(), POLLIN, 0});
+    polled_lanes.push_back(lane);
   }
-  worker.task = index;
-  worker.dispatched_ns = steady_ns();
-  worker.ran_a_task = true;
-  return true;
+  if (polled.empty()) throw std::logic_error("fork pool: waiting, but no worker is starting or running a task");
+  timespec wait{};
+  const std::optional<std::chrono::nanoseconds> until = until_next_deadline();
+  if (until) {
+    wait.tv_sec = static_cast<time_t>(until->count() / 1'000'000'000);
+    wait.tv_nsec = static_cast<long>(until->count() % 1'000'000'000);
+  }
+  if (::ppoll(polled.data(), polled.size(), until ? &wait : nullptr, nullptr) < 0) {
+    if (errno == EINTR) return;
+    throw std::system_error(errno, std::generic_category(), "poll on the worker sockets");
+  }
+  for (std::size_t i = 0; i < polled.size(); ++i) {
+    // POLLHUP and POLLERR need no asking; a message sent just before the
+    // worker went is still read first.
+    if (polled[i].revents != 0) handle(polled_lanes[i]);
+  }
+  if (task_timeout_.count() > 0) {
+    const std::int64_t now = steady_ns();
+    for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
+      const std::optional<Worker>& w = lanes_[lane];
+      if (w && w->state == State::busy && now - w->dispatched_ns >= task_timeout_.count()) {
+        fail_task(lane, Failure::timed_out);
+      }
+    }
+  }
 }
 
-void Pool::collect(unsigned lane) {
+void Pool::handle(unsigned lane) {
   Worker& worker = *lanes_[lane];
   std::string malformed;  // why the worker's message is unusable
   try {
-    const Received received = receive_message(worker.socket.get(), max_result_bytes);
+    const Received received = receive_message(worker.socket.get(), max_worker_message_bytes);
     if (!received.eof) {
-      concur::TaskReport report = decode_result(received.bytes);
-      if (report.index != *worker.task) {
-        throw WireError("a result for task " + std::to_string(report.index) + " while it ran task " +
-                        std::to_string(*worker.task));
+      const WorkerMessage message = decode_worker_message(received.bytes);
+      if (const auto* failed = std::get_if<FailedMessage>(&message)) {
+        throw std::runtime_error("worker pid " + std::to_string(worker.pid) + ": " + failed->message);
       }
-      report.worker = lane;  // the lane, whatever the worker says
-      batch_.record(report);
+      if (const auto* ready = std::get_if<ReadyMessage>(&message); ready && worker.state == State::starting) {
+        count_cpu(worker, ready->cpu_ns);
+        worker.state = State::idle;
+        return;
+      }
+      const auto* result = std::get_if<ResultMessage>(&message);
+      if (!result || worker.state != State::busy) throw WireError("a message out of turn");
+      if (result->index != worker.task) {
+        throw WireError("a result for task " + std::to_string(result->index) + " while it ran task " +
+                        std::to_string(worker.task));
+      }
+      count_cpu(worker, result->cpu_ns);
+      batch_->record(result->record);
       ++finished_;
-      worker.task.reset();
+      worker.state = State::idle;
       return;
     }
   } catch (const ChannelError&) {
@@ -168,6 +155,13 @@ void Pool::collect(unsigned lane) {
   } catch (const WireError& e) {
     malformed = e.what();
   }
+  if (worker.state != State::busy) {
+    const pid_t pid = worker.pid;
+    const int status = retire(lane, true);
+    throw std::runtime_error("worker pid " + std::to_string(pid) + " " +
+                             (malformed.empty() ? "died while starting: " + describe_wait_status(status)
+                                                : "sent a malformed message: " + malformed));
+  }
   if (malformed.empty()) {
     fail_task(lane, Failure::died);
   } else {
@@ -175,56 +169,82 @@ void Pool::collect(unsigned lane) {
   }
 }
 
+bool Pool::dispatch(unsigned lane, std::size_t index) {
+  Worker& worker = *lanes_[lane];
+  try {
+    send_message(worker.socket.get(), encode(TaskMessage{index}));
+  } catch (const ChannelError& e) {
+    // The worker went while idle: the task never reached it, so it goes to a
+    // replacement. Workers that keep going would be replaced forever.
+    const pid_t pid = worker.pid;
+    const int status = retire(lane, true);
+    if (++lost_idle_ > max_lost_idle) {
+      throw std::runtime_error("worker pid " + std::to_string(pid) + " was gone when handed a task (" +
+                               describe_wait_status(status) + "): " + e.what() + "; " + std::to_string(lost_idle_) +
+                               " workers lost that way in this run, giving up");
+    }
+    spawn(lane);
+    ++figures_.replaced;
+    return false;
+  }
+  worker.state = State::busy;
+  worker.task = index;
+  worker.dispatched_ns = steady_ns();
+  return true;
+}
+
 void Pool::fail_task(unsigned lane, Failure failure, const std::string& detail) {
-  const std::size_t index = *lanes_[lane]->task;
+  const std::size_t index = lanes_[lane]->task;
   const std::int64_t dispatched = lanes_[lane]->dispatched_ns;
   const pid_t pid = lanes_[lane]->pid;
   // Killed even when its socket already closed: then the worker is exiting
   // anyway (a signal cannot change its status any more), and if it had only
   // closed the socket, reaping it must not wait forever.
   const int status = retire(lane, true);
-
-  concur::TaskReport report;
-  report.index = index;
-  report.worker = lane;
-  report.start_ns = dispatched;  // what the worker measured is lost with it
-  report.end_ns = steady_ns();
+  std::string why;
   switch (failure) {
-    case Failure::died: report.outcome = concur::Outcome::error(worker_died_message(pid, status)); break;
-    case Failure::timed_out: report.outcome = concur::Outcome::error(timeout_message(task_timeout_, pid)); break;
-    case Failure::malformed:
-      report.outcome = concur::Outcome::error("worker pid " + std::to_string(pid) + " sent a malformed result (" +
-                                              detail + "); worker killed");
-      break;
+    case Failure::died: why = worker_died_message(pid, status); break;
+    case Failure::timed_out: why = timeout_message(task_timeout_, pid); break;
+    case Failure::malformed: why = "worker pid " + std::to_string(pid) + " sent a malformed result (" + detail + "); worker killed"; break;
   }
-  batch_.record(report);
+  batch_->fail(index, lane, dispatched, why);
   ++finished_;
-  replace(lane);
+  // The pool keeps its size for this batch's remaining tasks and the next batches.
+  spawn(lane);
+  ++figures_.replaced;
 }
 
 int Pool::retire(unsigned lane, bool kill) {
   Worker worker = std::move(*lanes_[lane]);
   lanes_[lane].reset();
   worker.socket.reset();
-  if (kill) ::kill(worker.pid, SIGKILL);
   // If reaping fails the server is lost or refuses: the worker is its child,
   // not ours, and dies with it (PR_SET_PDEATHSIG); the exception fails the run.
-  const ReapedWorker reaped = server_.reap(worker.pid);
-  figures_.worker_cpu_seconds += reaped.cpu_seconds;
+  const ReapedWorker reaped = server_.reap(worker.pid, kill);
+  count_cpu(worker, static_cast<std::int64_t>(reaped.cpu_seconds * 1e9));
   return reaped.status;
 }
 
-void Pool::replace(unsigned lane) {
-  if (next_ >= batch_.size()) return;  // nothing left for a new worker to do
-  spawn(lane);
-  ++figures_.replaced;
+void Pool::count_cpu(Worker& worker, std::int64_t cpu_ns) noexcept {
+  if (cpu_ns > worker.cpu_seen_ns) {
+    worker_cpu_ns_ += cpu_ns - worker.cpu_seen_ns;
+    worker.cpu_seen_ns = cpu_ns;
+  }
+}
+
+PoolFigures Pool::take_figures() {
+  PoolFigures figures = figures_;
+  figures.external_cpu_seconds = static_cast<double>(worker_cpu_ns_) / 1e9 + server_.take_cpu_seconds();
+  figures_ = {};
+  worker_cpu_ns_ = 0;
+  return figures;
 }
 
 std::optional<std::chrono::nanoseconds> Pool::until_next_deadline() const {
   if (task_timeout_.count() <= 0) return std::nullopt;
   std::optional<std::int64_t> earliest;
   for (const std::optional<Worker>& worker : lanes_) {
-    if (!worker || !worker->task) continue;
+    if (!worker || worker->state != State::busy) continue;
     const std::int64_t deadline = worker->dispatched_ns + task_timeout_.count();
     if (!earliest || deadline < *earliest) earliest = deadline;
   }

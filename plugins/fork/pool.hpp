@@ -1,4 +1,4 @@
-// Pool: the concur side of one fork run: worker processes from the fork server, tasks handed out over their sockets, results recorded.
+// Pool: the concur side of the fork strategy: worker processes from the fork server, kept from start() to stop(), tasks handed out over their sockets.
 #pragma once
 
 #include <sys/types.h>
@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "concur/batch.hpp"
-#include "concur/host.hpp"
 #include "fork_server.hpp"
 #include "common/unique_fd.hpp"
 
@@ -19,66 +18,75 @@ namespace concur_fork {
 
 using concur_plugins::UniqueFd;
 
-// What a run measured besides the tasks themselves.
+// What one start, run or stop of the pool did besides the tasks themselves.
 struct PoolFigures {
-  double startup_seconds = 0;     // from the start of the run until every first worker was spawned
-  unsigned spawned = 0;           // workers forked, replacements included
-  unsigned replaced = 0;          // workers forked to replace one that died or was killed
-  double worker_cpu_seconds = 0;  // user + system CPU of every worker, from wait4
+  unsigned spawned = 0;             // workers forked
+  unsigned replaced = 0;            // of those, to replace one that died or was killed
+  double external_cpu_seconds = 0;  // CPU the workers and the fork server spent meanwhile
 };
 
-// One run of a batch: at most `workers` processes, each running one task at a
-// time. A task whose worker dies, or that runs past the timeout, becomes an
-// error outcome and its worker is replaced; every other task still runs.
+// At most `lanes` worker processes, each with the batch open and its own Io,
+// each running one task at a time. A task whose worker dies, or that runs
+// past the timeout, becomes an error outcome and its worker is replaced;
+// every other task still runs. Workers are killed and reaped only by the fork
+// server, their parent, so a pid the pool sends never names another process.
 class Pool {
  public:
-  Pool(ForkServer& server, concur::Batch& batch, std::chrono::nanoseconds task_timeout);
-  // A run cut short by an exception leaves workers behind: each is killed and
-  // reaped here, so none is left running or as a zombie.
+  // A pool for batches described by `description` (Batch::description()).
+  Pool(ForkServer& server, std::string description, unsigned lanes, std::chrono::nanoseconds task_timeout);
+  // Kills and reaps whatever workers are left (a run cut short by an
+  // exception, a pool never stopped).
   ~Pool();
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  // Runs every task of the batch and records it through Batch::record. Throws
-  // when the pool itself fails (the server is lost, a worker cannot be
-  // forked, a worker breaks the protocol before its first task).
-  PoolFigures run(unsigned workers);
+  // Forks every worker and waits until each has opened the batch (its inputs
+  // mapped) and made its Io. Throws when one cannot start.
+  PoolFigures start();
+  // Runs every task of `batch` and records each through Batch::record or
+  // Batch::fail. Throws when the pool itself fails (the server is lost, a
+  // worker cannot be forked or says it cannot go on).
+  PoolFigures run(concur::Batch& batch);
+  // Ends every worker: closes its socket and has the server kill and reap it.
+  PoolFigures stop();
 
  private:
+  enum class State { starting, idle, busy };
   struct Worker {
     pid_t pid = 0;
     UniqueFd socket;
-    std::optional<std::size_t> task;  // the index it is running
+    State state = State::starting;
+    std::size_t task = 0;             // the index it runs, when busy
     std::int64_t dispatched_ns = 0;   // steady clock, when the task was sent
-    bool ran_a_task = false;
+    std::int64_t cpu_seen_ns = 0;     // its CPU time in its latest message
   };
-
   enum class Failure { died, timed_out, malformed };
 
   void spawn(unsigned lane);
-  // Sends the next index to an idle worker. False when the worker turned out to be gone.
+  // Polls the starting and busy workers once (until the next task deadline
+  // at most) and handles what they said; then fails overdue tasks.
+  void wait_and_handle();
+  void handle(unsigned lane);
+  // Sends `index` to an idle worker. False when the worker turned out to be gone.
   bool dispatch(unsigned lane, std::size_t index);
-  // The worker's socket is readable or closed: a result, or the worker's death.
-  void collect(unsigned lane);
   // The lane's task failed with its worker: the worker is killed and reaped,
-  // the task recorded as an error saying why, and a replacement forked when
-  // tasks remain.
+  // the task recorded as an error saying why, and a replacement forked.
   void fail_task(unsigned lane, Failure failure, const std::string& detail = {});
-  // Takes the worker out of its lane, closes its socket, kills it if asked and
-  // reaps it; returns its wait status.
+  // Takes the worker out of its lane and has the server kill (if asked) and
+  // reap it; returns its wait status.
   int retire(unsigned lane, bool kill);
-  void replace(unsigned lane);
-  // How long poll() may sleep before the next task deadline; null means no deadline.
+  void count_cpu(Worker& worker, std::int64_t cpu_ns) noexcept;
+  PoolFigures take_figures();
   std::optional<std::chrono::nanoseconds> until_next_deadline() const;
 
   ForkServer& server_;
-  concur::Batch& batch_;
+  const std::string description_;
   const std::chrono::nanoseconds task_timeout_;
-  std::string description_;
   std::vector<std::optional<Worker>> lanes_;  // lane number = worker number in task records
-  std::size_t next_ = 0;                      // the next index to hand out
-  std::size_t finished_ = 0;                  // indexes recorded
-  unsigned lost_before_first_task_ = 0;       // workers found gone when handed their first task
+  concur::Batch* batch_ = nullptr;            // during run()
+  std::size_t finished_ = 0;                  // indexes recorded in this run
+  unsigned lost_idle_ = 0;                    // workers found gone when handed a task, this run
+  std::int64_t worker_cpu_ns_ = 0;            // workers' CPU counted since the last figures
   PoolFigures figures_;
 };
 

@@ -1,37 +1,33 @@
-// The fork server's request loop: PREPARE opens a batch, SPAWN forks a worker and passes its socket back, REAP waits for one.
+// The fork server's request loop: SPAWN forks a worker and passes its socket back, REAP (optionally kills and) waits for one.
 #include "server_process.hpp"
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
 #include <exception>
 #include <string>
 #include <system_error>
-#include <type_traits>
 
 #include "channel.hpp"
 #include "child_process.hpp"
 #include "limits.hpp"
-#include "source_cache.hpp"
 #include "wire.hpp"
 #include "worker.hpp"
 
 namespace concur_fork {
 namespace {
 
-// A suite alternates between its entries; four covers the usual suites.
-constexpr std::size_t cached_batches = 4;
-
-std::string error_text(const char* what, int error) {
-  return std::string(what) + ": " + std::generic_category().message(error);
+std::string error_text(const std::string& what, int error) {
+  return what + ": " + std::generic_category().message(error);
 }
 
 class Server {
  public:
-  Server(const concur::Host& host, UniqueFd control) : control_(std::move(control)), sources_(host, cached_batches) {}
+  Server(const concur::Host& host, UniqueFd control) : host_(host), control_(std::move(control)) {}
 
   [[noreturn]] void serve() {
     for (;;) {
@@ -41,7 +37,7 @@ class Server {
       try {
         request = decode_request(received.bytes);
       } catch (const std::exception& e) {
-        send_message(control_.get(), encode(ErrorReply{std::string("bad request: ") + e.what()}));
+        refuse(std::string("bad request: ") + e.what());
         continue;
       }
       std::visit([this](auto& r) { handle(r); }, request);
@@ -49,16 +45,7 @@ class Server {
   }
 
  private:
-  void handle(const PrepareRequest& r) {
-    std::string error;
-    if (!sources_.get(r.description, error)) return refuse(error);
-    send_message(control_.get(), encode(OkReply{}));
-  }
-
   void handle(const SpawnRequest& r) {
-    std::string error;
-    concur::TaskSource* source = sources_.get(r.description, error);
-    if (!source) return refuse(error);
     auto [pool_end, worker_end] = socket_pair();
     const pid_t server = ::getpid();
     const pid_t pid = ::fork();
@@ -68,31 +55,42 @@ class Server {
       // pool's end belong to other processes.
       control_.reset();
       pool_end.reset();
-      run_worker(*source, r.worker, std::move(worker_end), server);
+      run_worker(host_, r.description, r.worker, std::move(worker_end), server);
     }
     worker_end.reset();
-    send_message(control_.get(), encode(SpawnedReply{pid}), pool_end.get());
+    send_message(control_.get(), encode(Reply{cpu_ns(), SpawnedReply{pid}}), pool_end.get());
     // pool_end closes here: the pool holds its own copy now.
   }
 
   void handle(const ReapRequest& r) {
+    // Only this process may signal the worker: it is the worker's parent and
+    // has not reaped it yet, so the pid still names that worker (a zombie at
+    // worst) and no other process.
+    if (r.kill) ::kill(r.pid, SIGKILL);
     int status = 0;
     rusage usage{};
     pid_t got = 0;
     do {
       got = ::wait4(r.pid, &status, 0, &usage);
     } while (got < 0 && errno == EINTR);
-    if (got < 0) return refuse(error_text(("wait4(" + std::to_string(r.pid) + ")").c_str(), errno));
+    if (got < 0) return refuse(error_text("wait4(" + std::to_string(r.pid) + ")", errno));
     const auto ns = [](const timeval& t) {
       return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + static_cast<std::int64_t>(t.tv_usec) * 1'000;
     };
-    send_message(control_.get(), encode(ReapedReply{status, ns(usage.ru_utime) + ns(usage.ru_stime)}));
+    send_message(control_.get(), encode(Reply{cpu_ns(), ReapedReply{status, ns(usage.ru_utime) + ns(usage.ru_stime)}}));
   }
 
-  void refuse(const std::string& message) { send_message(control_.get(), encode(ErrorReply{message})); }
+  void refuse(const std::string& message) { send_message(control_.get(), encode(Reply{cpu_ns(), ErrorReply{message}})); }
 
+  // This process's CPU time so far: what its forks and reaps cost.
+  static std::int64_t cpu_ns() noexcept {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+  }
+
+  const concur::Host& host_;
   UniqueFd control_;
-  SourceCache sources_;
 };
 
 }  // namespace

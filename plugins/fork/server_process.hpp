@@ -1,4 +1,4 @@
-// The fork server process: builds batches' inputs and forks workers on request, from a single-threaded process.
+// The fork server process: forks workers on request from a single-threaded process, and kills and reaps them.
 #pragma once
 
 #include <sys/types.h>
@@ -10,9 +10,9 @@ namespace concur_fork {
 
 using concur_plugins::UniqueFd;
 
-// Runs in the child forked when the plugin is created. Answers PREPARE, SPAWN
-// and REAP requests on `control`, one at a time, until the concur process
-// closes it (or dies); never returns.
+// Runs in the child forked when the plugin is created. Answers SPAWN and REAP
+// requests on `control`, one at a time, until the concur process closes it
+// (or dies); never returns. It holds no batch: each worker opens its own.
 [[noreturn]] void run_fork_server(const concur::Host& host, UniqueFd control, pid_t parent) noexcept;
 
 }  // namespace concur_fork

@@ -2,6 +2,7 @@
 #include "wire.hpp"
 
 #include <limits>
+#include <type_traits>
 
 namespace concur_fork {
 namespace {
@@ -84,38 +85,43 @@ class Reader {
   throw WireError("unexpected message type " + std::to_string(static_cast<unsigned>(type)) + "; expected " + expected);
 }
 
+std::int64_t cpu_time(Reader& r, const char* what) {
+  const std::int64_t ns = r.i64();
+  if (ns < 0) throw WireError(std::string(what) + ": negative CPU time");
+  return ns;
+}
+
 }  // namespace
 
-std::string encode(const PrepareRequest& m) { return Writer(MessageType::prepare).str(m.description).take(); }
 std::string encode(const SpawnRequest& m) {
   return Writer(MessageType::spawn).str(m.description).u32(m.worker).take();
 }
-std::string encode(const ReapRequest& m) { return Writer(MessageType::reap).i32(m.pid).take(); }
-std::string encode(const OkReply&) { return Writer(MessageType::ok).take(); }
-std::string encode(const ErrorReply& m) { return Writer(MessageType::error).str(m.message).take(); }
-std::string encode(const SpawnedReply& m) { return Writer(MessageType::spawned).i32(m.pid).take(); }
-std::string encode(const ReapedReply& m) { return Writer(MessageType::reaped).i32(m.status).i64(m.cpu_ns).take(); }
+std::string encode(const ReapRequest& m) { return Writer(MessageType::reap).i32(m.pid).u8(m.kill ? 1 : 0).take(); }
+std::string encode(const Reply& m) {
+  return std::visit(
+      [&](const auto& body) {
+        using Body = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<Body, ErrorReply>) {
+          return Writer(MessageType::error).i64(m.server_cpu_ns).str(body.message).take();
+        } else if constexpr (std::is_same_v<Body, SpawnedReply>) {
+          return Writer(MessageType::spawned).i64(m.server_cpu_ns).i32(body.pid).take();
+        } else {
+          return Writer(MessageType::reaped).i64(m.server_cpu_ns).i32(body.status).i64(body.cpu_ns).take();
+        }
+      },
+      m.body);
+}
 std::string encode(const TaskMessage& m) { return Writer(MessageType::task).u64(m.index).take(); }
-
-std::string encode(const concur::TaskReport& m) {
-  return Writer(MessageType::result)
-      .u64(m.index)
-      .u32(m.worker)
-      .i64(m.start_ns)
-      .i64(m.end_ns)
-      .u8(static_cast<std::uint8_t>(m.outcome.status))
-      .u64(m.outcome.bytes)
-      .i64(m.outcome.value)
-      .str(m.outcome.digest)
-      .str(m.outcome.message)
-      .take();
+std::string encode(const ReadyMessage& m) { return Writer(MessageType::ready).i64(m.cpu_ns).take(); }
+std::string encode(const FailedMessage& m) { return Writer(MessageType::failed).str(m.message).take(); }
+std::string encode(const ResultMessage& m) {
+  return Writer(MessageType::result).u64(m.index).i64(m.cpu_ns).str(m.record).take();
 }
 
 Request decode_request(std::string_view bytes) {
   Reader r(bytes);
   Request request;
   switch (const MessageType type = r.type()) {
-    case MessageType::prepare: request = PrepareRequest{r.str()}; break;
     case MessageType::spawn: {
       SpawnRequest spawn;
       spawn.description = r.str();
@@ -126,10 +132,12 @@ Request decode_request(std::string_view bytes) {
     case MessageType::reap: {
       const pid_t pid = r.i32();
       if (pid <= 0) throw WireError("reap: invalid pid " + std::to_string(pid));
-      request = ReapRequest{pid};
+      const std::uint8_t kill = r.u8();
+      if (kill > 1) throw WireError("reap: invalid kill flag " + std::to_string(kill));
+      request = ReapRequest{pid, kill == 1};
       break;
     }
-    default: unexpected(type, "a request (prepare, spawn or reap)");
+    default: unexpected(type, "a request (spawn or reap)");
   }
   r.end();
   return request;
@@ -138,24 +146,26 @@ Request decode_request(std::string_view bytes) {
 Reply decode_reply(std::string_view bytes) {
   Reader r(bytes);
   Reply reply;
-  switch (const MessageType type = r.type()) {
-    case MessageType::ok: reply = OkReply{}; break;
-    case MessageType::error: reply = ErrorReply{r.str()}; break;
+  const MessageType type = r.type();
+  if (type != MessageType::error && type != MessageType::spawned && type != MessageType::reaped) {
+    unexpected(type, "a reply (error, spawned or reaped)");
+  }
+  reply.server_cpu_ns = cpu_time(r, "reply");
+  switch (type) {
+    case MessageType::error: reply.body = ErrorReply{r.str()}; break;
     case MessageType::spawned: {
       const pid_t pid = r.i32();
       if (pid <= 0) throw WireError("spawned: invalid pid " + std::to_string(pid));
-      reply = SpawnedReply{pid};
+      reply.body = SpawnedReply{pid};
       break;
     }
-    case MessageType::reaped: {
+    default: {
       ReapedReply reaped;
       reaped.status = r.i32();
-      reaped.cpu_ns = r.i64();
-      if (reaped.cpu_ns < 0) throw WireError("reaped: negative CPU time");
-      reply = reaped;
+      reaped.cpu_ns = cpu_time(r, "reaped");
+      reply.body = reaped;
       break;
     }
-    default: unexpected(type, "a reply (ok, error, spawned or reaped)");
   }
   r.end();
   return reply;
@@ -169,27 +179,24 @@ TaskMessage decode_task(std::string_view bytes) {
   return m;
 }
 
-concur::TaskReport decode_result(std::string_view bytes) {
+WorkerMessage decode_worker_message(std::string_view bytes) {
   Reader r(bytes);
-  if (const MessageType type = r.type(); type != MessageType::result) unexpected(type, "a result");
-  concur::TaskReport m;
-  const std::uint64_t index = r.u64();
-  if (index > std::numeric_limits<std::size_t>::max()) throw WireError("result: index out of range");
-  m.index = static_cast<std::size_t>(index);
-  m.worker = r.u32();
-  m.start_ns = r.i64();
-  m.end_ns = r.i64();
-  const std::uint8_t status = r.u8();
-  if (status > static_cast<std::uint8_t>(concur::Status::error)) {
-    throw WireError("result: invalid status " + std::to_string(status));
+  WorkerMessage message;
+  switch (const MessageType type = r.type()) {
+    case MessageType::ready: message = ReadyMessage{cpu_time(r, "ready")}; break;
+    case MessageType::failed: message = FailedMessage{r.str()}; break;
+    case MessageType::result: {
+      ResultMessage result;
+      result.index = r.u64();
+      result.cpu_ns = cpu_time(r, "result");
+      result.record = r.str();
+      message = std::move(result);
+      break;
+    }
+    default: unexpected(type, "a worker message (ready, failed or result)");
   }
-  m.outcome.status = static_cast<concur::Status>(status);
-  m.outcome.bytes = r.u64();
-  m.outcome.value = r.i64();
-  m.outcome.digest = r.str();
-  m.outcome.message = r.str();
   r.end();
-  return m;
+  return message;
 }
 
 }  // namespace concur_fork

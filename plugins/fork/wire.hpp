@@ -1,4 +1,4 @@
-// The binary messages of the fork strategy: requests to the fork server, its replies, and tasks and results between the pool and its workers.
+// The binary messages of the fork strategy: requests to the fork server, its replies, and what the pool and its workers say to each other.
 #pragma once
 
 #include <sys/types.h>
@@ -8,8 +8,6 @@
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include "concur/host.hpp"
 
 namespace concur_fork {
 
@@ -23,34 +21,31 @@ class WireError : public std::runtime_error {
 // Every message is one type byte, then its fields in order: fixed-width
 // little-endian integers, and strings as a u32 byte count followed by the bytes.
 enum class MessageType : std::uint8_t {
-  prepare = 1,  // pool -> server: description
-  spawn,        // pool -> server: description, worker (u32)
-  reap,         // pool -> server: pid (i32)
-  ok,           // server -> pool: nothing
-  error,        // server -> pool: message
-  spawned,      // server -> pool: pid (i32); the worker's socket travels with it (SCM_RIGHTS)
-  reaped,       // server -> pool: wait status (i32), user + system CPU nanoseconds (i64)
-  task,         // pool -> worker: index (u64)
-  result,       // worker -> pool: index (u64), worker (u32), start_ns, end_ns (i64), status (u8),
-                //                 bytes (u64), value (i64), digest, message
+  spawn = 1,  // pool -> server: description, worker (u32)
+  reap,       // pool -> server: pid (i32), kill first (u8)
+  error,      // server -> pool: server CPU (i64), message
+  spawned,    // server -> pool: server CPU (i64), pid (i32); the worker's socket travels with it (SCM_RIGHTS)
+  reaped,     // server -> pool: server CPU (i64), wait status (i32), the worker's user + system CPU (i64)
+  ready,      // worker -> pool: its CPU so far (i64); its batch is open and its Io made
+  failed,     // worker -> pool: why it cannot go on (start-up or a task it cannot run); it exits
+  task,       // pool -> worker: index (u64)
+  result,     // worker -> pool: index (u64), its CPU so far (i64), the task's sealed record
 };
 
-// Open the batch `description` in the server so that a later spawn finds its inputs built.
-struct PrepareRequest {
-  std::string description;
-};
-// Fork a worker for the batch `description`, running tasks as lane `worker`.
+// Fork a worker that opens the batch `description` and runs its tasks as lane `worker`.
 struct SpawnRequest {
   std::string description;
   std::uint32_t worker = 0;
 };
-// Wait for worker `pid` (already finished or killed) and report how it ended.
+// Wait for worker `pid` and report how it ended; with `kill`, SIGKILL it first.
+// The server does both: it is the worker's parent, so until it reaps the
+// worker, the pid cannot belong to anyone else.
 struct ReapRequest {
   pid_t pid = 0;
+  bool kill = false;
 };
-using Request = std::variant<PrepareRequest, SpawnRequest, ReapRequest>;
+using Request = std::variant<SpawnRequest, ReapRequest>;
 
-struct OkReply {};
 struct ErrorReply {
   std::string message;
 };
@@ -59,28 +54,44 @@ struct SpawnedReply {
 };
 struct ReapedReply {
   int status = 0;             // as wait4() returned it
-  std::int64_t cpu_ns = 0;    // the worker's user + system CPU time
+  std::int64_t cpu_ns = 0;    // the worker's whole user + system CPU time
 };
-using Reply = std::variant<OkReply, ErrorReply, SpawnedReply, ReapedReply>;
+// Every reply also carries the server's own CPU time so far (user + system):
+// the pool counts the server's work for a batch (forks, reaps) from it.
+struct Reply {
+  std::int64_t server_cpu_ns = 0;
+  std::variant<ErrorReply, SpawnedReply, ReapedReply> body;
+};
 
 struct TaskMessage {
   std::uint64_t index = 0;
 };
 
-std::string encode(const PrepareRequest& m);
+struct ReadyMessage {
+  std::int64_t cpu_ns = 0;
+};
+struct FailedMessage {
+  std::string message;
+};
+struct ResultMessage {
+  std::uint64_t index = 0;
+  std::int64_t cpu_ns = 0;
+  std::string record;  // sealed by the harness's TaskSource; passed on unread
+};
+using WorkerMessage = std::variant<ReadyMessage, FailedMessage, ResultMessage>;
+
 std::string encode(const SpawnRequest& m);
 std::string encode(const ReapRequest& m);
-std::string encode(const OkReply& m);
-std::string encode(const ErrorReply& m);
-std::string encode(const SpawnedReply& m);
-std::string encode(const ReapedReply& m);
+std::string encode(const Reply& m);
 std::string encode(const TaskMessage& m);
-std::string encode(const concur::TaskReport& m);
+std::string encode(const ReadyMessage& m);
+std::string encode(const FailedMessage& m);
+std::string encode(const ResultMessage& m);
 
 // Each throws WireError when `bytes` is not exactly one message of the kind expected.
 Request decode_request(std::string_view bytes);
 Reply decode_reply(std::string_view bytes);
 TaskMessage decode_task(std::string_view bytes);
-concur::TaskReport decode_result(std::string_view bytes);
+WorkerMessage decode_worker_message(std::string_view bytes);
 
 }  // namespace concur_fork

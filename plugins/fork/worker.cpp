@@ -1,13 +1,12 @@
-// The worker process's loop: TASK in, the task run to completion with a blocking Io, RESULT out.
+// The worker process's life: open the batch, READY, then TASK in, the task run to completion with a blocking Io, RESULT out.
 #include "worker.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <exception>
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "channel.hpp"
 #include "child_process.hpp"
@@ -17,70 +16,54 @@
 namespace concur_fork {
 namespace {
 
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+std::int64_t cpu_ns() noexcept {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-void cut(std::string& text) {
-  static constexpr std::string_view mark = " [cut by the fork strategy]";
-  if (text.size() > max_outcome_text_bytes) {
-    text.resize(max_outcome_text_bytes - mark.size());
-    text += mark;
+// Says why this worker cannot go on, then exits: the pool fails the run with it.
+[[noreturn]] void give_up(int socket, std::string why) noexcept {
+  try {
+    if (why.size() > max_failure_text_bytes) why.resize(max_failure_text_bytes);
+    send_message(socket, encode(FailedMessage{why}));
+  } catch (...) {
   }
-}
-
-concur::TaskReport run_task(concur::TaskSource& source, concur::Io* io, const std::string& io_error,
-                            std::size_t index, unsigned worker) {
-  concur::TaskReport report;
-  const std::int64_t start = steady_ns();
-  if (!io) {
-    report.outcome = concur::Outcome::error(io_error);
-  } else {
-    concur::Task task = source.task(index, *io, worker, report);
-    if (!task) {
-      report.outcome = concur::Outcome::error("the task source returned no task for this index");
-    } else {
-      task.start();  // with a blocking Io the task has finished when start() returns
-      if (!task.done()) {
-        report.outcome = concur::Outcome::error(
-            "the task suspended instead of finishing; the fork strategy needs an Io that blocks");
-      }
-    }
-  }
-  // The source fills in its own times; these cover a task that never started.
-  report.index = index;
-  report.worker = worker;
-  if (report.end_ns == 0) {
-    report.start_ns = start;
-    report.end_ns = steady_ns();
-  }
-  cut(report.outcome.digest);
-  cut(report.outcome.message);
-  return report;
+  ::_exit(4);
 }
 
 }  // namespace
 
-void run_worker(concur::TaskSource& source, unsigned worker, UniqueFd socket, pid_t server) noexcept {
+void run_worker(const concur::Host& host, const std::string& description, unsigned worker, UniqueFd socket,
+                pid_t server) noexcept {
   die_with_parent(server);
   try {
-    // Io creation may fail (curl_easy_init); each task then reports it, so
-    // the pool sees error outcomes rather than a worker that vanished.
+    std::string error;
+    const std::unique_ptr<concur::TaskSource> source = host.open(description, error);
+    if (!source) give_up(socket.get(), error.empty() ? "the host could not open the batch" : error);
     std::unique_ptr<concur::Io> io;
-    std::string io_error;
     try {
-      io = source.blocking_io();
-      if (!io) io_error = "the task source returned no blocking Io";
+      io = source->blocking_io();
     } catch (const std::exception& e) {
-      io_error = std::string("could not create a blocking Io: ") + e.what();
+      give_up(socket.get(), std::string("could not create a blocking Io: ") + e.what());
     }
+    if (!io) give_up(socket.get(), "the task source returned no blocking Io");
+    send_message(socket.get(), encode(ReadyMessage{cpu_ns()}));
 
     for (;;) {
       const Received received = receive_message(socket.get(), max_task_bytes);
       if (received.eof) ::_exit(0);  // the pool is done with this worker
-      const TaskMessage task = decode_task(received.bytes);
-      send_message(socket.get(), encode(run_task(source, io.get(), io_error, task.index, worker)));
+      const TaskMessage message = decode_task(received.bytes);
+      if (message.index >= source->size()) {
+        give_up(socket.get(), "the pool sent task " + std::to_string(message.index) + " of a batch of " +
+                                  std::to_string(source->size()));
+      }
+      std::string record;
+      concur::Task task = source->task(message.index, *io, worker, record);
+      if (!task) give_up(socket.get(), "the task source returned no task for index " + std::to_string(message.index));
+      task.start();  // with a blocking Io the task has finished when start() returns
+      if (!task.done()) give_up(socket.get(), "a task suspended instead of finishing; the fork strategy needs an Io that blocks");
+      send_message(socket.get(), encode(ResultMessage{message.index, cpu_ns(), std::move(record)}));
     }
   } catch (...) {
     // A broken socket or a malformed message: the pool sees this worker end

@@ -41,7 +41,10 @@ class Sequential final : public concur::Strategy {
     });
   }
 
-  void stop() noexcept override { io_.reset(); }
+  concur::RunReport stop() noexcept override {
+    io_.reset();
+    return {};
+  }
 
  private:
   std::unique_ptr<concur::Io> io_;

@@ -134,11 +134,12 @@ class Tbb final : public concur::Strategy {
   // TBB is still in use elsewhere in the process (another tbb strategy
   // object, a thread still attached to TBB); then the workers cannot be
   // stopped, so the library stays loaded instead.
-  void stop() noexcept override {
+  concur::RunReport stop() noexcept override {
     arena_.reset();
     ios_.clear();
     parallelism_.reset();  // this strategy's setting ends with it
     if (scheduler_ && !tbb::finalize(scheduler_, std::nothrow)) keep_this_library_loaded();
+    return {};
   }
 
  private:

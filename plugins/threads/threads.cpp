@@ -137,7 +137,10 @@ class Threads final : public concur::Strategy {
     });
   }
 
-  void stop() noexcept override { pool_.reset(); }
+  concur::RunReport stop() noexcept override {
+    pool_.reset();
+    return {};
+  }
 
  private:
   std::unique_ptr<Pool> pool_;

@@ -160,12 +160,13 @@ class FakeBatch final : public concur::Batch {
 };
 
 // One whole cycle, as the harness runs a batch with startup: timed: start
-// (with the same batch), run, stop. A failed start is the report; otherwise
-// run's, with start's counters added as the harness adds them.
+// (with the same batch), run, stop. The first failed report is the result;
+// otherwise run's, with start's counters added as the harness adds them.
 inline concur::RunReport run_cycle(concur::Strategy& strategy, concur::Batch& batch, const concur::RunOptions& options) {
   concur::RunReport started = strategy.start(batch, options);
-  concur::RunReport report = started.ok ? strategy.run(batch, options) : std::move(started);
-  strategy.stop();
+  concur::RunReport report = started.ok ? strategy.run(batch, options) : started;
+  concur::RunReport stopped = strategy.stop();
+  if (report.ok && !stopped.ok) return stopped;
   report.counters.insert(started.counters.begin(), started.counters.end());
   return report;
 }

@@ -28,7 +28,8 @@ struct RunReport {
   std::string error;                        // when !ok: why the strategy could not start or run the batch
   std::map<std::string, double> counters;   // extra figures, e.g. workers replaced after a crash
   // CPU time other processes (worker processes, a fork server) spent on this
-  // start() or run(); the harness adds it to cpu_time when that call is timed.
+  // start(), run() or stop(); the harness adds it to cpu_time when that call
+  // is timed.
   double external_cpu_seconds = 0;
 };
 
@@ -89,8 +90,8 @@ class Strategy {
   virtual RunReport run(Batch& batch, const RunOptions& options) noexcept = 0;
 
   // Releases what start() made (joins threads, ends processes). Called once
-  // after every start(), a failed one included.
-  virtual void stop() noexcept {}
+  // after every start(), a failed one included. A failed report fails the case.
+  virtual RunReport stop() noexcept { return {}; }
 };
 
 }  // namespace concur
