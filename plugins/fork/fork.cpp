@@ -86,7 +86,7 @@ class Fork final : public concur::Strategy {
       if (workers == 0) workers = static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
       const auto lanes = static_cast<unsigned>(std::min<std::size_t>(workers, batch.size()));
       pool_ = std::make_unique<concur_fork::Pool>(*server_, batch.description(), lanes, options.task_timeout);
-      return report(pool_->start());
+      return cpu_only(pool_->start());
     });
   }
 
@@ -100,7 +100,7 @@ class Fork final : public concur::Strategy {
   concur::RunReport stop() noexcept override {
     return concur::guarded_run([&] {
       concur::RunReport stopped;
-      if (pool_) stopped = report(pool_->stop());
+      if (pool_) stopped = cpu_only(pool_->stop());
       pool_.reset();
       return stopped;
     });
@@ -114,10 +114,15 @@ class Fork final : public concur::Strategy {
     return {};
   }
 
-  static concur::RunReport report(const concur_fork::PoolFigures& figures) {
+  static concur::RunReport cpu_only(const concur_fork::PoolFigures& figures) {
     concur::RunReport report;
     report.external_cpu_seconds = figures.external_cpu_seconds;
-    report.counters["workers_spawned"] = figures.spawned;
+    return report;
+  }
+
+  // A run also says how many workers it forked to replace lost ones.
+  static concur::RunReport report(const concur_fork::PoolFigures& figures) {
+    concur::RunReport report = cpu_only(figures);
     report.counters["workers_replaced"] = figures.replaced;
     return report;
   }

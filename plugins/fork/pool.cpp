@@ -84,7 +84,6 @@ void Pool::spawn(unsigned lane) {
   worker.pid = spawned.pid;
   worker.socket = std::move(spawned.socket);
   lanes_[lane] = std::move(worker);
-  ++figures_.spawned;
 }
 
 void Pool::wait_and_handle() {

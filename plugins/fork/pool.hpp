@@ -20,8 +20,7 @@ using concur_plugins::UniqueFd;
 
 // What one start, run or stop of the pool did besides the tasks themselves.
 struct PoolFigures {
-  unsigned spawned = 0;             // workers forked
-  unsigned replaced = 0;            // of those, to replace one that died or was killed
+  unsigned replaced = 0;            // workers forked to replace one that died or was killed
   double external_cpu_seconds = 0;  // CPU the workers and the fork server spent meanwhile
 };
 

@@ -14,32 +14,24 @@ namespace {
 
 using concur_fork::WireError;
 
-concur::TaskReport sample_report() {
-  concur::TaskReport r;
-  r.index = 11;
-  r.worker = 2;
-  r.start_ns = 1'234'567'890'123;
-  r.end_ns = -5;  // any value travels
-  r.outcome.status = concur::Status::not_found;
-  r.outcome.bytes = 0xfedcba9876543210ull;
-  r.outcome.value = -42;
-  r.outcome.digest = "00ff";
-  r.outcome.message = std::string("with\0nul", 8);
-  return r;
+concur_fork::ResultMessage sample_result() {
+  return {11, 1'234'567'890'123, std::string("sealed\0bytes", 12)};
 }
 
-TEST(ForkWire, ResultRoundTrip) {
-  const concur::TaskReport r = concur_fork::decode_result(concur_fork::encode(sample_report()));
-  const concur::TaskReport expected = sample_report();
-  EXPECT_EQ(r.index, expected.index);
-  EXPECT_EQ(r.worker, expected.worker);
-  EXPECT_EQ(r.start_ns, expected.start_ns);
-  EXPECT_EQ(r.end_ns, expected.end_ns);
-  EXPECT_EQ(r.outcome.status, expected.outcome.status);
-  EXPECT_EQ(r.outcome.bytes, expected.outcome.bytes);
-  EXPECT_EQ(r.outcome.value, expected.outcome.value);
-  EXPECT_EQ(r.outcome.digest, expected.outcome.digest);
-  EXPECT_EQ(r.outcome.message, expected.outcome.message);
+TEST(ForkWire, WorkerMessagesRoundTrip) {
+  const auto result = concur_fork::decode_worker_message(concur_fork::encode(sample_result()));
+  ASSERT_TRUE(std::holds_alternative<concur_fork::ResultMessage>(result));
+  EXPECT_EQ(std::get<concur_fork::ResultMessage>(result).index, 11u);
+  EXPECT_EQ(std::get<concur_fork::ResultMessage>(result).cpu_ns, 1'234'567'890'123);
+  EXPECT_EQ(std::get<concur_fork::ResultMessage>(result).record, std::string("sealed\0bytes", 12));
+
+  const auto ready = concur_fork::decode_worker_message(concur_fork::encode(concur_fork::ReadyMessage{77}));
+  ASSERT_TRUE(std::holds_alternative<concur_fork::ReadyMessage>(ready));
+  EXPECT_EQ(std::get<concur_fork::ReadyMessage>(ready).cpu_ns, 77);
+
+  const auto failed = concur_fork::decode_worker_message(concur_fork::encode(concur_fork::FailedMessage{"no Io"}));
+  ASSERT_TRUE(std::holds_alternative<concur_fork::FailedMessage>(failed));
+  EXPECT_EQ(std::get<concur_fork::FailedMessage>(failed).message, "no Io");
 }
 
 TEST(ForkWire, IntegersAreLittleEndian) {
@@ -53,40 +45,51 @@ TEST(ForkWire, RequestsAndRepliesRoundTrip) {
   EXPECT_EQ(std::get<concur_fork::SpawnRequest>(spawn).description, "{\"w\":1}");
   EXPECT_EQ(std::get<concur_fork::SpawnRequest>(spawn).worker, 7u);
 
-  const auto reaped = concur_fork::decode_reply(concur_fork::encode(concur_fork::ReapedReply{0x86, 1'500'000'000}));
-  ASSERT_TRUE(std::holds_alternative<concur_fork::ReapedReply>(reaped));
-  EXPECT_EQ(std::get<concur_fork::ReapedReply>(reaped).status, 0x86);
-  EXPECT_EQ(std::get<concur_fork::ReapedReply>(reaped).cpu_ns, 1'500'000'000);
+  const auto reap = concur_fork::decode_request(concur_fork::encode(concur_fork::ReapRequest{1234, true}));
+  ASSERT_TRUE(std::holds_alternative<concur_fork::ReapRequest>(reap));
+  EXPECT_EQ(std::get<concur_fork::ReapRequest>(reap).pid, 1234);
+  EXPECT_TRUE(std::get<concur_fork::ReapRequest>(reap).kill);
 
-  const auto error = concur_fork::decode_reply(concur_fork::encode(concur_fork::ErrorReply{"no"}));
-  ASSERT_TRUE(std::holds_alternative<concur_fork::ErrorReply>(error));
-  EXPECT_EQ(std::get<concur_fork::ErrorReply>(error).message, "no");
+  const concur_fork::Reply reaped =
+      concur_fork::decode_reply(concur_fork::encode(concur_fork::Reply{5, concur_fork::ReapedReply{0x86, 1'500'000'000}}));
+  EXPECT_EQ(reaped.server_cpu_ns, 5);
+  ASSERT_TRUE(std::holds_alternative<concur_fork::ReapedReply>(reaped.body));
+  EXPECT_EQ(std::get<concur_fork::ReapedReply>(reaped.body).status, 0x86);
+  EXPECT_EQ(std::get<concur_fork::ReapedReply>(reaped.body).cpu_ns, 1'500'000'000);
+
+  const concur_fork::Reply error = concur_fork::decode_reply(concur_fork::encode(concur_fork::Reply{0, concur_fork::ErrorReply{"no"}}));
+  ASSERT_TRUE(std::holds_alternative<concur_fork::ErrorReply>(error.body));
+  EXPECT_EQ(std::get<concur_fork::ErrorReply>(error.body).message, "no");
 }
 
 // Every prefix of a valid message is cut short somewhere: each must be refused.
 TEST(ForkWire, EveryTruncationIsRefused) {
-  const std::string bytes = concur_fork::encode(sample_report());
+  const std::string bytes = concur_fork::encode(sample_result());
   for (std::size_t n = 0; n < bytes.size(); ++n) {
-    EXPECT_THROW(concur_fork::decode_result(bytes.substr(0, n)), WireError) << n << " bytes";
+    EXPECT_THROW(concur_fork::decode_worker_message(bytes.substr(0, n)), WireError) << n << " bytes";
   }
 }
 
 TEST(ForkWire, MalformedMessagesAreRefused) {
-  std::string bytes = concur_fork::encode(sample_report());
-  EXPECT_THROW(concur_fork::decode_result(bytes + '\0'), WireError);  // trailing byte
+  const std::string bytes = concur_fork::encode(sample_result());
+  EXPECT_THROW(concur_fork::decode_worker_message(bytes + '\0'), WireError);  // trailing byte
 
-  std::string huge_length = concur_fork::encode(concur_fork::ErrorReply{"abc"});
+  std::string huge_length = concur_fork::encode(concur_fork::FailedMessage{"abc"});
   huge_length.replace(1, 4, "\xff\xff\xff\xff");  // a string length far past the end
-  EXPECT_THROW(concur_fork::decode_reply(huge_length), WireError);
+  EXPECT_THROW(concur_fork::decode_worker_message(huge_length), WireError);
 
-  std::string bad_status = bytes;
-  bad_status[1 + 8 + 4 + 8 + 8] = 3;  // type, index, worker, start, end, then status
-  EXPECT_THROW(concur_fork::decode_result(bad_status), WireError);
+  std::string negative_cpu = concur_fork::encode(concur_fork::ReadyMessage{1});
+  negative_cpu.replace(1, 8, std::string(8, '\xff'));
+  EXPECT_THROW(concur_fork::decode_worker_message(negative_cpu), WireError);
 
   EXPECT_THROW(concur_fork::decode_task(bytes), WireError);  // a result where a task was expected
-  EXPECT_THROW(concur_fork::decode_request(concur_fork::encode(concur_fork::OkReply{})), WireError);
-  EXPECT_THROW(concur_fork::decode_request(concur_fork::encode(concur_fork::ReapRequest{0})), WireError);
+  EXPECT_THROW(concur_fork::decode_request(concur_fork::encode(concur_fork::ReadyMessage{0})), WireError);
+  EXPECT_THROW(concur_fork::decode_request(concur_fork::encode(concur_fork::ReapRequest{0, false})), WireError);
+  std::string bad_flag = concur_fork::encode(concur_fork::ReapRequest{5, false});
+  bad_flag.back() = 2;
+  EXPECT_THROW(concur_fork::decode_request(bad_flag), WireError);
   EXPECT_THROW(concur_fork::decode_reply(std::string("\x63", 1)), WireError);  // unknown type
+  EXPECT_THROW(concur_fork::decode_reply(concur_fork::encode(concur_fork::TaskMessage{1})), WireError);
 }
 
 TEST(ForkChannel, LargeMessagesArriveWholeInRecords) {
