@@ -112,8 +112,8 @@ LoadedPlugin load_plugin(const fs::path& file, bool will_run) {
   const std::string_view ours = detail::stdlib_configuration();
   const std::string_view their_text = theirs ? std::string_view(theirs, ::strnlen(theirs, 512)) : "nothing";
   if (their_text != ours) {
-    fail(file, "built against a standard library configured differently: the plugin has " + std::string(their_text) +
-                   ", this concur has " + std::string(ours) + "; rebuild the plugin with concur's compiler settings");
+    fail(file, "built for " + std::string(their_text) + ", but this concur uses " + std::string(ours) +
+                   "; rebuild the plugin with the same standard library settings as concur");
   }
   if (!lib->has(CONCUR_CREATE_SYMBOL)) {
     fail(file, "no '" CONCUR_CREATE_SYMBOL "' symbol; not a concur plugin");

@@ -124,14 +124,15 @@ std::string seal(RemoteRecord r, const BatchId& batch) {
 }
 
 std::optional<RemoteRecord> unseal(std::string_view bytes, const BatchId& batch, std::string& why) {
+  static constexpr const char* forged = "a record that no TaskSource sealed (forged or altered)";
   if (bytes.size() > max_record_bytes || bytes.size() < 1 + batch.size() + tag_bytes) {
-    why = "a record of " + std::to_string(bytes.size()) + " bytes, which no TaskSource seals";
+    why = forged;
     return std::nullopt;
   }
   const std::string_view body = bytes.substr(0, bytes.size() - tag_bytes);
   const Tag tag = tag_of(body);
   if (CRYPTO_memcmp(tag.data(), bytes.data() + body.size(), tag.size()) != 0) {
-    why = "a record that no TaskSource sealed (forged or altered)";
+    why = forged;
     return std::nullopt;
   }
   try {

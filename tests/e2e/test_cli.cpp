@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -331,6 +332,96 @@ TEST_F(Cli, UnwritableOutputIsAUsageErrorBeforeAnythingRuns) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--out adir: is a folder"), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find("running"), std::string::npos) << "no case may run: " << r.out;
+}
+
+// The timed region follows the suite's `startup` (or --startup): recorded in
+// the context, and start-up measured for every strategy as startup_seconds.
+TEST_F(Cli, StartupTimedOrUntimedIsRecordedWithStartupSecondsForEveryStrategy) {
+  write("tiny.yaml", tiny_suite);
+  for (const char* mode : {"timed", "untimed"}) {
+    SCOPED_TRACE(mode);
+    Result r = concur(std::string("run tiny.yaml --strategy all --filter sha256 -r 2 --startup ") + mode +
+                      " --out o.json");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find(std::string("start-up ") + mode), std::string::npos) << r.out;
+    json doc = read_json("o.json");
+    EXPECT_EQ(doc.at("context").at("suite").at("startup"), mode);
+    EXPECT_NE(doc.at("context").at("timing").at("startup").get<std::string>().find(mode), std::string::npos);
+    std::set<std::string> strategies;
+    for (const json& b : doc.at("benchmarks")) {
+      if (b.at("run_type") != "iteration") continue;
+      EXPECT_GE(b.at("startup_seconds").get<double>(), 0) << b.dump();
+      const std::string name = b.at("name");
+      strategies.insert(name.substr(7, name.find("/workers") - 7));  // "sha256/<strategy>/workers:..."
+    }
+    EXPECT_GE(strategies.size(), 4u);  // uring may be unavailable here
+  }
+  EXPECT_EQ(concur("run tiny.yaml --startup warm --out o.json").exit_code, 2);
+}
+
+// A plugin that hands in records it made up instead of running tasks fails
+// its cases (exit 1) and check-plugin, with one line saying why.
+TEST_F(Cli, CheatingPluginIsFailedByRunAndCheckPlugin) {
+  const std::string dir = std::string(CONCUR_TEST_BAD_PLUGIN_DIR) + "/cheater";
+  write("eight.yaml", "name: eight\nrepetitions: 1\nstrategies: [cheater]\nworkers: [1]\n"
+                      "workloads: [{workload: loiter, durations: [5, 5, 5, 5, 5, 5, 5, 5], unit: 100ms}]\n");
+  Result run = concur("run eight.yaml --plugin-dir " + dir + " --out o.json");
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("FAILED: the strategy handed in a record that no TaskSource sealed (forged or altered) (and 8 more)"),
+            std::string::npos)
+      << run.out;
+  Result check = concur("check-plugin " + dir + "/cheater.so");
+  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+  EXPECT_NE(check.out.find("serialises               FAIL"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("-> the strategy handed in a record that no TaskSource sealed"), std::string::npos) << check.out;
+}
+
+// The example plugin built with _GLIBCXX_DEBUG: one line naming the file and
+// both configurations; check-plugin exits 2, run and list go on without it.
+TEST_F(Cli, DebugModePluginIsRefusedWithOneLine) {
+  const std::string dir = std::string(CONCUR_TEST_BAD_PLUGIN_DIR) + "/debugmode";
+  Result check = concur("check-plugin " + dir + "/waves.so");
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_EQ(std::count(check.err.begin(), check.err.end(), '\n'), 1) << check.err;
+  EXPECT_NE(check.err.find("waves.so: built for libstdc++, debug mode (_GLIBCXX_DEBUG)"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("but this concur uses libstdc++ [sizes"), std::string::npos) << check.err;
+
+  Result list = concur("list --plugin-dir " + dir);
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.out.find("  threads "), std::string::npos) << list.out;
+  EXPECT_NE(list.err.find("debugmode/waves.so: built for libstdc++, debug mode"), std::string::npos) << list.err;
+
+  write("tiny.yaml", tiny_suite);
+  Result run = concur("run tiny.yaml --plugin-dir " + dir + " --filter loiter/threads -r 1 --out o.json");
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find("waves.so: built for libstdc++, debug mode"), std::string::npos) << run.err;
+}
+
+// A plugin in --plugin-dir that starts a thread when created cannot keep the
+// fork server from starting: concur's own plugins load first.
+TEST_F(Cli, APluginThatStartsAThreadDoesNotDisableFork) {
+  write("tiny.yaml", tiny_suite);
+  Result r = concur(std::string("run tiny.yaml --plugin-dir ") + CONCUR_TEST_BAD_PLUGIN_DIR +
+                    "/threadstart --strategy threadstart,fork --filter loiter -r 1 --out o.json");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("FAILED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("loiter/fork/workers:2"), std::string::npos) << r.out;
+}
+
+// A plugin in --plugin-dir replaces a built-in of the same name, and says so.
+TEST_F(Cli, APluginDirReplacesABuiltInOfTheSameName) {
+  fs::create_directories(dir_ / "mine");
+  fs::copy_file(fs::path(CONCUR_TEST_PLUGIN_DIR) / "threads.so", dir_ / "mine" / "threads.so");
+  write("tiny.yaml", tiny_suite);
+  Result r = concur("run tiny.yaml --plugin-dir mine --filter loiter/threads -r 1 --out o.json");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string mine = (fs::canonical(dir_ / "mine") / "threads.so").string();
+  EXPECT_NE(r.err.find("threads.so: strategy 'threads' is replaced by " + mine + ", from a folder searched first"),
+            std::string::npos)
+      << r.err;
+  json doc = read_json("o.json");
+  ASSERT_EQ(doc.at("context").at("plugins").size(), 1u);
+  EXPECT_EQ(doc.at("context").at("plugins")[0].at("path"), mine);
 }
 
 TEST_F(Cli, HelpOnEveryCommand) {

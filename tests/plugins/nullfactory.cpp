@@ -7,6 +7,10 @@ extern "C" __attribute__((visibility("default"))) std::uint32_t concur_plugin_ab
   return concur::abi_version;
 }
 
+extern "C" __attribute__((visibility("default"))) const char* concur_plugin_stdlib() noexcept {
+  return concur::detail::stdlib_configuration();
+}
+
 extern "C" __attribute__((visibility("default"))) concur::Strategy* concur_plugin_create(const concur::Host*, char*, std::size_t) noexcept {
   return nullptr;
 }

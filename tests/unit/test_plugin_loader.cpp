@@ -12,6 +12,7 @@
 
 #include "concur/version.hpp"
 #include "fake_batch.hpp"
+#include "concur/stdlib.hpp"
 #include "plugin_loader.hpp"
 
 namespace concur_test {
@@ -116,7 +117,7 @@ TEST(PluginLoader, LoadsTheRealPlugins) {
     EXPECT_EQ(plugin.abi, concur::abi_version);
     ASSERT_TRUE(plugin.strategy);
     EXPECT_EQ(plugin.strategy->name(), name);
-    EXPECT_EQ(plugin.strategy->version(), "1.0.0");
+    EXPECT_FALSE(plugin.strategy->version().empty());
     EXPECT_TRUE(plugin.availability.available) << plugin.availability.reason;
   }
 }
@@ -216,6 +217,35 @@ TEST(PluginLoader, DuplicateNameKeepsTheFirstAndNamesBothFiles) {
   EXPECT_NE(set.errors[0].find("'threads'"), std::string::npos) << set.errors[0];
 }
 
+// The folders load last to first (concur's own plugins before any other, see
+// load_plugins), and still the first folder's plugin is the one kept.
+TEST(PluginLoader, TwoFilesOfOneFolderWithOneNameKeepTheFirstByFileName) {
+  TempDir dir;
+  const fs::path kept = dir.path() / "a-threads.so";
+  const fs::path dropped = dir.path() / "b-threads.so";
+  fs::copy_file(good_dir / "threads.so", kept);
+  fs::copy_file(good_dir / "threads.so", dropped);
+  const concur::PluginSet set = concur::load_plugins({dir.path()});
+  ASSERT_EQ(set.plugins.size(), 1u);
+  EXPECT_EQ(set.plugins[0].path, kept);
+  ASSERT_EQ(set.errors.size(), 1u);
+  EXPECT_EQ(set.errors[0], dropped.string() + ": strategy 'threads' is already loaded from " + kept.string() + "; ignored");
+}
+
+// A plugin built in libstdc++'s debug mode lays out std::map and std::vector
+// otherwise: refused, naming both configurations, before anything is called.
+TEST(PluginLoader, ADebugModePluginIsRefusedNamingBothConfigurations) {
+  const fs::path file = bad_dir / "debugmode" / "waves.so";
+  const std::string message = load_error(file);
+  const std::string ours = concur::detail::stdlib_configuration();
+  EXPECT_EQ(ours.find("_GLIBCXX_DEBUG"), std::string::npos) << ours;
+  EXPECT_EQ(message.rfind(file.string() + ": built for libstdc++, debug mode (_GLIBCXX_DEBUG) [sizes: ", 0), 0u) << message;
+  EXPECT_TRUE(message.ends_with("], but this concur uses " + ours +
+                                "; rebuild the plugin with the same standard library settings as concur"))
+      << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos);
+}
+
 TEST(PluginLoader, TheSameFolderTwiceLoadsEachFileOnce) {
   TempDir dir;
   dir.copy_in(good_dir / "sequential.so");
@@ -266,7 +296,7 @@ TEST(PluginLoader, ThreadsStrategyOutlivesItsLoadedPlugin) {
   FakeBatch batch(FakeBatch::sleeping(4, 1ms));
   concur::RunOptions options;
   options.workers = 2;
-  const concur::RunReport report = strategy->run(batch, options);
+  const concur::RunReport report = concur_test::run_cycle(*strategy, batch, options);
   EXPECT_TRUE(report.ok) << report.error;
   EXPECT_TRUE(batch.every_task_exactly_once());
 }

@@ -99,6 +99,7 @@ name: quickstart
 repetitions: 5
 warmup: 1
 interleave: true
+startup: timed
 seed: 7
 strategies: all
 workers: [1, 2]
@@ -125,6 +126,7 @@ workloads:
   EXPECT_EQ(suite.repetitions, 5u);
   EXPECT_EQ(suite.warmup, 1u);
   EXPECT_TRUE(suite.interleave);
+  EXPECT_EQ(suite.startup, Startup::timed);
   EXPECT_EQ(suite.seed, 7u);
   EXPECT_EQ(suite.options, (std::map<std::string, std::string>{{"depth", "4"}, {"timeout", "30s"}}));
   ASSERT_EQ(suite.entries.size(), 3u);
@@ -138,7 +140,7 @@ workloads:
   EXPECT_EQ(rc4.params.all().size(), 4u);
   EXPECT_THAT(rc4.strategies, ElementsAre("all"));  // kept for the runner to expand
   EXPECT_THAT(rc4.workers, ElementsAre(1u, 2u));
-  EXPECT_EQ(rc4.location.str(), file_ + ":12:5");
+  EXPECT_EQ(rc4.location.str(), file_ + ":13:5");
 
   const WorkloadEntry& loiter = suite.entries[1];
   EXPECT_EQ(loiter.workload, "loiter");
@@ -147,7 +149,7 @@ workloads:
   EXPECT_EQ(loiter.params.integer("repeat"), 1);
   EXPECT_THAT(loiter.workers, ElementsAre(3u));
   EXPECT_THAT(loiter.strategies, ElementsAre("threads", "all"));
-  EXPECT_EQ(loiter.location.line, 15);
+  EXPECT_EQ(loiter.location.line, 16);
 
   const WorkloadEntry& sha = suite.entries[2];
   EXPECT_EQ(sha.params.integer("size"), 4096);
@@ -163,6 +165,7 @@ TEST_F(SuiteTest, DefaultsFillEverythingButWorkloads) {
   EXPECT_EQ(suite.repetitions, 3u);
   EXPECT_EQ(suite.warmup, 0u);
   EXPECT_FALSE(suite.interleave);
+  EXPECT_EQ(suite.startup, Startup::untimed);
   EXPECT_EQ(suite.seed, 42u);
   EXPECT_TRUE(suite.options.empty());
   ASSERT_EQ(suite.entries.size(), 2u);
@@ -298,7 +301,7 @@ repetition: 3
 )",
                "3:1: unknown key 'repetition'; did you mean 'repetitions'?");
   expect_error("workloads: [{workload: rc4}]\n  # note\ncolour: red\n",
-               "3:1: unknown key 'colour'; expected one of name, repetitions, warmup, interleave, seed, "
+               "3:1: unknown key 'colour'; expected one of name, repetitions, warmup, interleave, startup, seed, "
                "strategies, workers, options, timeout, workloads");
 }
 
@@ -557,6 +560,8 @@ TEST_F(SuiteTest, ScalarSettingErrors) {
                "1:7: seed: 18446744073709551616 is out of range; expected an integer from 0 to "
                "18446744073709551615");
   expect_error("interleave: yes" + w, "1:13: interleave: expected true or false, got \"yes\"");
+  expect_error("startup: warm" + w, "1:10: startup: expected timed or untimed, got \"warm\"");
+  expect_error("startup: [timed]" + w, "1:10: startup: expected timed or untimed, got a list");
   expect_error("interleave: \"true\"" + w,
                "1:13: interleave: expected true or false, got \"true\" (quoted, so text)");
   expect_error("name: [a]" + w, "1:7: name: expected a suite name, got a list");
@@ -628,6 +633,16 @@ TEST_F(SuiteOverrides, SetValuesAreYaml) {
 
   apply_overrides(suite_, set("durations", "{range: 3}"), known);
   EXPECT_THAT(suite_.entries[1].params.list("durations"), ElementsAre(0, 1, 2));
+}
+
+TEST_F(SuiteOverrides, StartupReplacesTheSuites) {
+  Overrides o;
+  o.startup = Startup::timed;
+  apply_overrides(suite_, o, known);
+  EXPECT_EQ(suite_.startup, Startup::timed);
+  EXPECT_EQ(parse_startup("untimed"), Startup::untimed);
+  EXPECT_EQ(parse_startup("Timed"), std::nullopt);
+  EXPECT_STREQ(to_string(Startup::timed), "timed");
 }
 
 TEST_F(SuiteOverrides, LaterSetsWin) {

@@ -47,7 +47,7 @@ std::unique_ptr<concur::LoadedPlugin> TbbStrategy::plugin_;
 TEST_F(TbbStrategy, DescribesItself) {
   const concur::Strategy& s = *plugin_->strategy;
   EXPECT_EQ(s.name(), "tbb");
-  EXPECT_EQ(s.version(), "1.0.0");
+  EXPECT_EQ(s.version(), "2.0.0");
   EXPECT_FALSE(s.description().empty());
   EXPECT_EQ(s.max_workers(), 256u);  // what TBB guarantees on any machine
   EXPECT_FALSE(s.isolates_tasks());
@@ -218,11 +218,12 @@ int threads_in_this_process() {
   return -1;
 }
 
-// TBB's worker threads belong to the process and outlive the runs; unloading
-// the plugin unloads libtbb too, so the strategy must have ended them first
-// (a worker left sleeping in unmapped code crashes this test binary).
-// Its own plugin object, loaded after TbbStrategy's suite has released its own.
-TEST(TbbPluginUnload, EndsTbbWorkerThreadsBeforeTheLibraryGoes) {
+// TBB's worker threads belong to the process and would outlive the arena;
+// start() brings them in and stop() ends them (the next start makes its own),
+// which also lets the plugin, and libtbb with it, be unloaded (a worker left
+// sleeping in unmapped code crashes this test binary). Its own plugin object,
+// loaded after TbbStrategy's suite has released its own.
+TEST(TbbPluginUnload, StopEndsTbbWorkerThreadsBeforeTheLibraryGoes) {
   std::thread([] {}).join();  // ThreadSanitizer starts its own thread with the first one: count it in `before`
   const int before = threads_in_this_process();
   ASSERT_GT(before, 0);
@@ -231,10 +232,13 @@ TEST(TbbPluginUnload, EndsTbbWorkerThreadsBeforeTheLibraryGoes) {
     FakeBatch batch(FakeBatch::sleeping(32, 20ms));
     concur::RunOptions options;
     options.workers = 8;
-    const concur::RunReport report = concur_test::run_cycle(*plugin.strategy, batch, options);
+    ASSERT_TRUE(plugin.strategy->start(batch, options).ok);
+    EXPECT_EQ(threads_in_this_process(), before + 7);  // start() brought the arena's 7 workers in
+    const concur::RunReport report = plugin.strategy->run(batch, options);
     ASSERT_TRUE(report.ok) << report.error;
     EXPECT_PEAK_REACHED(batch.peak_in_flight(), 8);
-    EXPECT_GT(threads_in_this_process(), before);  // the workers are still there between runs
+    EXPECT_TRUE(plugin.strategy->stop().ok);
+    EXPECT_EQ(threads_in_this_process(), before);  // stop() ended them, the plugin still loaded
   }
   EXPECT_EQ(threads_in_this_process(), before);
   std::this_thread::sleep_for(100ms);  // time for a stray worker to wake in unmapped code

@@ -34,7 +34,7 @@ std::unique_ptr<concur::LoadedPlugin> ThreadsStrategy::plugin_;
 TEST_F(ThreadsStrategy, DescribesItself) {
   const concur::Strategy& s = *plugin_->strategy;
   EXPECT_EQ(s.name(), "threads");
-  EXPECT_EQ(s.version(), "1.0.0");
+  EXPECT_EQ(s.version(), "2.0.0");
   EXPECT_FALSE(s.description().empty());
   EXPECT_EQ(s.max_workers(), 0u);  // no limit
   EXPECT_TRUE(plugin_->availability.available);

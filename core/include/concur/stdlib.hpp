@@ -44,7 +44,7 @@ inline const char* stdlib_configuration() noexcept {
         ""
 #endif
         ;
-    std::snprintf(t.chars, sizeof t.chars, "%s%s%s; sizes string %zu, map %zu, function %zu, vector %zu, exception_ptr %zu",
+    std::snprintf(t.chars, sizeof t.chars, "%s%s%s [sizes: string %zu, map %zu, function %zu, vector %zu, exception_ptr %zu]",
                   library, string_abi, debug, sizeof(std::string), sizeof(std::map<std::string, std::string>),
                   sizeof(std::function<void()>), sizeof(std::vector<char>), sizeof(std::exception_ptr));
     return t;
