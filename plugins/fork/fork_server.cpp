@@ -52,10 +52,10 @@ ForkServer::~ForkServer() {
   }
 }
 
-ForkServer::Answer ForkServer::request(const std::string& message) {
+ForkServer::Answer ForkServer::request(const std::string& message, int fd) {
   if (!lost_.empty()) throw ServerLost(lost_);
   try {
-    send_message(control_.get(), message);
+    send_message(control_.get(), message, fd);
     Received received = receive_message(control_.get(), max_reply_bytes);
     if (received.eof) throw ChannelError("it closed its socket");
     Answer answer{decode_reply(received.bytes), std::move(received.fd)};
@@ -77,8 +77,8 @@ void ForkServer::lose(const std::string& why) {
   throw ServerLost(lost_);
 }
 
-SpawnedWorker ForkServer::spawn(std::string_view description, unsigned worker) {
-  Answer answer = request(encode(SpawnRequest{std::string(description), worker}));
+SpawnedWorker ForkServer::spawn(std::string_view description, unsigned worker, unsigned lanes, int board_fd) {
+  Answer answer = request(encode(SpawnRequest{std::string(description), worker, lanes}), board_fd);
   const auto* spawned = std::get_if<SpawnedReply>(&answer.reply.body);
   if (!spawned || !answer.fd) lose("it answered a spawn request without a worker socket");
   return {spawned->pid, std::move(answer.fd)};

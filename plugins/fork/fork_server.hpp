@@ -51,7 +51,8 @@ class ForkServer {
   pid_t pid() const noexcept { return pid_; }
 
   // Each throws ServerRefused or ServerLost.
-  SpawnedWorker spawn(std::string_view description, unsigned worker);
+  // A worker for lane `worker` of `lanes`, claiming tasks from the board behind `board_fd`.
+  SpawnedWorker spawn(std::string_view description, unsigned worker, unsigned lanes, int board_fd);
   // Waits for `worker` to end (SIGKILLed first by the server, with `kill`).
   ReapedWorker reap(pid_t worker, bool kill);
 
@@ -59,9 +60,10 @@ class ForkServer {
   double take_cpu_seconds() noexcept;
 
  private:
-  // Sends one request and returns the reply; a ServerLost makes the server unusable.
+  // Sends one request (and `fd` with it, when >= 0) and returns the reply; a
+  // ServerLost makes the server unusable.
   struct Answer;
-  Answer request(const std::string& message);
+  Answer request(const std::string& message, int fd = -1);
   // Marks the server unusable and throws ServerLost.
   [[noreturn]] void lose(const std::string& why);
 

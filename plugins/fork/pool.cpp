@@ -1,4 +1,4 @@
-// Pool: spawning workers and waiting for them to be ready, a poll() loop handing out indexes, dead or overdue workers turned into error outcomes.
+// Pool: spawning workers and waiting for them to be ready, a poll() loop receiving records, dead or overdue workers turned into error outcomes.
 #include "pool.hpp"
 
 #include <poll.h>
@@ -16,7 +16,7 @@
 namespace concur_fork {
 namespace {
 
-// Workers found gone when handed a task (the OOM killer, a stray kill) are
+// Workers found gone when told to go (the OOM killer, a stray kill) are
 // replaced; a run that keeps losing them gives up.
 constexpr unsigned max_lost_idle = 3;
 
@@ -28,7 +28,7 @@ std::int64_t steady_ns() {
 }  // namespace
 
 Pool::Pool(ForkServer& server, std::string description, unsigned lanes, std::chrono::nanoseconds task_timeout)
-    : server_(server), description_(std::move(description)), task_timeout_(task_timeout), lanes_(lanes) {}
+    : server_(server), description_(std::move(description)), task_timeout_(task_timeout), board_(lanes), lanes_(lanes) {}
 
 Pool::~Pool() {
   for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
@@ -44,22 +44,27 @@ Pool::~Pool() {
 
 PoolFigures Pool::start() {
   for (unsigned lane = 0; lane < lanes_.size(); ++lane) spawn(lane);
-  while (std::any_of(lanes_.begin(), lanes_.end(), [](const auto& w) { return w && w->state == State::starting; })) {
-    wait_and_handle();
-  }
+  while (any(State::starting)) wait_and_handle();
   return take_figures();
 }
 
 PoolFigures Pool::run(concur::Batch& batch) {
   if (batch.description() != description_) throw std::logic_error("run() with another batch than start() had");
-  batch_ = &batch;
-  finished_ = 0;
-  lost_idle_ = 0;
   const std::size_t size = batch.size();
-  std::size_t next = 0;
-  while (finished_ < size) {
-    for (unsigned lane = 0; lane < lanes_.size() && next < size; ++lane) {
-      if (lanes_[lane] && lanes_[lane]->state == State::idle && dispatch(lane, next)) ++next;
+  batch_ = &batch;
+  recorded_.assign(size, false);
+  finished_ = 0;
+  lost_claims_.clear();
+  lost_idle_ = 0;
+  board_.next().store(0);
+  for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
+    if (lanes_[lane] && lanes_[lane]->state == State::idle) go(lane);
+  }
+  // Done when every task is recorded and every worker has stopped claiming.
+  while (finished_ < size || any(State::working) || any(State::starting)) {
+    if (!any(State::working) && !any(State::starting)) {
+      fail_lost_claims();
+      break;
     }
     wait_and_handle();
   }
@@ -78,12 +83,38 @@ PoolFigures Pool::stop() {
   return take_figures();
 }
 
+bool Pool::any(State state) const {
+  return std::any_of(lanes_.begin(), lanes_.end(), [state](const auto& w) { return w && w->state == state; });
+}
+
 void Pool::spawn(unsigned lane) {
-  SpawnedWorker spawned = server_.spawn(description_, lane);
+  SpawnedWorker spawned = server_.spawn(description_, lane, static_cast<unsigned>(lanes_.size()), board_.fd());
   Worker worker;
   worker.pid = spawned.pid;
   worker.socket = std::move(spawned.socket);
   lanes_[lane] = std::move(worker);
+}
+
+bool Pool::go(unsigned lane) {
+  Worker& worker = *lanes_[lane];
+  try {
+    send_message(worker.socket.get(), encode(GoMessage{}));
+  } catch (const ChannelError& e) {
+    // The worker went while idle: it claimed nothing, so its replacement
+    // joins the batch instead. Workers that keep going would be replaced forever.
+    const pid_t pid = worker.pid;
+    const int status = retire(lane, true);
+    if (++lost_idle_ > max_lost_idle) {
+      throw std::runtime_error("worker pid " + std::to_string(pid) + " was gone when told to go (" +
+                               describe_wait_status(status) + "): " + e.what() + "; " + std::to_string(lost_idle_) +
+                               " workers lost that way in this run, giving up");
+    }
+    spawn(lane);
+    ++figures_.replaced;
+    return false;
+  }
+  worker.state = State::working;
+  return true;
 }
 
 void Pool::wait_and_handle() {
@@ -94,7 +125,7 @@ void Pool::wait_and_handle() {
     polled.push_back({lanes_[lane]->socket.get(), POLLIN, 0});
     polled_lanes.push_back(lane);
   }
-  if (polled.empty()) throw std::logic_error("fork pool: waiting, but no worker is starting or running a task");
+  if (polled.empty()) throw std::logic_error("fork pool: waiting, but no worker is starting or working");
   timespec wait{};
   const std::optional<std::chrono::nanoseconds> until = until_next_deadline();
   if (until) {
@@ -106,16 +137,17 @@ void Pool::wait_and_handle() {
     throw std::system_error(errno, std::generic_category(), "poll on the worker sockets");
   }
   for (std::size_t i = 0; i < polled.size(); ++i) {
-    // POLLHUP and POLLERR need no asking; a message sent just before the
-    // worker went is still read first.
+    // POLLHUP and POLLERR need no asking; messages sent just before the
+    // worker went are still read first, one per wake-up.
     if (polled[i].revents != 0) handle(polled_lanes[i]);
   }
   if (task_timeout_.count() > 0) {
     const std::int64_t now = steady_ns();
     for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
-      const std::optional<Worker>& w = lanes_[lane];
-      if (w && w->state == State::busy && now - w->dispatched_ns >= task_timeout_.count()) {
-        fail_task(lane, Failure::timed_out);
+      if (!lanes_[lane] || lanes_[lane]->state != State::working) continue;
+      const LaneSlot& slot = board_.lane(lane);
+      if (slot.running.load() != 0 && now - slot.started_ns.load() >= task_timeout_.count()) {
+        lose(lane, Failure::timed_out);
       }
     }
   }
@@ -134,18 +166,27 @@ void Pool::handle(unsigned lane) {
       if (const auto* ready = std::get_if<ReadyMessage>(&message); ready && worker.state == State::starting) {
         count_cpu(worker, ready->cpu_ns);
         worker.state = State::idle;
+        // A replacement joins a batch that still has tasks to claim.
+        if (batch_ && board_.next().load() < recorded_.size()) go(lane);
+        return;
+      }
+      if (const auto* idle = std::get_if<IdleMessage>(&message); idle && worker.state == State::working) {
+        count_cpu(worker, idle->cpu_ns);
+        worker.state = State::idle;
         return;
       }
       const auto* result = std::get_if<ResultMessage>(&message);
-      if (!result || worker.state != State::busy) throw WireError("a message out of turn");
-      if (result->index != worker.task) {
-        throw WireError("a result for task " + std::to_string(result->index) + " while it ran task " +
-                        std::to_string(worker.task));
+      if (!result || worker.state != State::working) throw WireError("a message out of turn");
+      if (result->index >= recorded_.size()) {
+        throw WireError("a result for task " + std::to_string(result->index) + " of a batch of " +
+                        std::to_string(recorded_.size()));
       }
       count_cpu(worker, result->cpu_ns);
-      batch_->record(result->record);
-      ++finished_;
-      worker.state = State::idle;
+      batch_->record(result->record);  // a second record of one index is the batch's to count
+      if (!recorded_[result->index]) {
+        recorded_[result->index] = true;
+        ++finished_;
+      }
       return;
     }
   } catch (const ChannelError&) {
@@ -154,63 +195,49 @@ void Pool::handle(unsigned lane) {
   } catch (const WireError& e) {
     malformed = e.what();
   }
-  if (worker.state != State::busy) {
-    const pid_t pid = worker.pid;
+  const pid_t pid = worker.pid;
+  if (worker.state == State::starting || !malformed.empty()) {
     const int status = retire(lane, true);
     throw std::runtime_error("worker pid " + std::to_string(pid) + " " +
                              (malformed.empty() ? "died while starting: " + describe_wait_status(status)
                                                 : "sent a malformed message: " + malformed));
   }
-  if (malformed.empty()) {
-    fail_task(lane, Failure::died);
-  } else {
-    fail_task(lane, Failure::malformed, malformed);
-  }
+  lose(lane, Failure::died);
 }
 
-bool Pool::dispatch(unsigned lane, std::size_t index) {
-  Worker& worker = *lanes_[lane];
-  try {
-    send_message(worker.socket.get(), encode(TaskMessage{index}));
-  } catch (const ChannelError& e) {
-    // The worker went while idle: the task never reached it, so it goes to a
-    // replacement. Workers that keep going would be replaced forever.
-    const pid_t pid = worker.pid;
-    const int status = retire(lane, true);
-    if (++lost_idle_ > max_lost_idle) {
-      throw std::runtime_error("worker pid " + std::to_string(pid) + " was gone when handed a task (" +
-                               describe_wait_status(status) + "): " + e.what() + "; " + std::to_string(lost_idle_) +
-                               " workers lost that way in this run, giving up");
-    }
-    spawn(lane);
-    ++figures_.replaced;
-    return false;
-  }
-  worker.state = State::busy;
-  worker.task = index;
-  worker.dispatched_ns = steady_ns();
-  return true;
-}
-
-void Pool::fail_task(unsigned lane, Failure failure, const std::string& detail) {
-  const std::size_t index = lanes_[lane]->task;
-  const std::int64_t dispatched = lanes_[lane]->dispatched_ns;
+void Pool::lose(unsigned lane, Failure failure) {
+  LaneSlot& slot = board_.lane(lane);
   const pid_t pid = lanes_[lane]->pid;
   // Killed even when its socket already closed: then the worker is exiting
   // anyway (a signal cannot change its status any more), and if it had only
-  // closed the socket, reaping it must not wait forever.
+  // closed the socket, reaping it must not wait forever. Once it is reaped,
+  // its slot holds its last word.
   const int status = retire(lane, true);
-  std::string why;
-  switch (failure) {
-    case Failure::died: why = worker_died_message(pid, status); break;
-    case Failure::timed_out: why = timeout_message(task_timeout_, pid); break;
-    case Failure::malformed: why = "worker pid " + std::to_string(pid) + " sent a malformed result (" + detail + "); worker killed"; break;
+  const std::uint64_t running = slot.running.exchange(0);
+  const std::int64_t started = slot.started_ns.load();
+  if (slot.claiming.exchange(0) != 0) lost_claims_.push_back(pid);
+  if (running != 0 && running - 1 < recorded_.size() && !recorded_[running - 1]) {
+    const std::size_t index = running - 1;
+    recorded_[index] = true;
+    ++finished_;
+    batch_->fail(index, lane,
+                 started, failure == Failure::timed_out ? timeout_message(task_timeout_, pid) : worker_died_message(pid, status));
   }
-  batch_->fail(index, lane, dispatched, why);
-  ++finished_;
   // The pool keeps its size for this batch's remaining tasks and the next batches.
   spawn(lane);
   ++figures_.replaced;
+}
+
+void Pool::fail_lost_claims() {
+  std::size_t next_pid = 0;
+  for (std::size_t index = 0; index < recorded_.size(); ++index) {
+    if (recorded_[index]) continue;
+    const std::string who = next_pid < lost_claims_.size() ? "worker pid " + std::to_string(lost_claims_[next_pid++])
+                                                           : "a worker";
+    recorded_[index] = true;
+    ++finished_;
+    batch_->fail(index, 0, steady_ns(), who + " died between claiming this task and starting it");
+  }
 }
 
 int Pool::retire(unsigned lane, bool kill) {
@@ -242,9 +269,12 @@ PoolFigures Pool::take_figures() {
 std::optional<std::chrono::nanoseconds> Pool::until_next_deadline() const {
   if (task_timeout_.count() <= 0) return std::nullopt;
   std::optional<std::int64_t> earliest;
-  for (const std::optional<Worker>& worker : lanes_) {
-    if (!worker || worker->state != State::busy) continue;
-    const std::int64_t deadline = worker->dispatched_ns + task_timeout_.count();
+  for (unsigned lane = 0; lane < lanes_.size(); ++lane) {
+    if (!lanes_[lane] || lanes_[lane]->state != State::working) continue;
+    // A worker between tasks has no deadline; the poll wakes with its next record.
+    const LaneSlot& slot = board_.lane(lane);
+    if (slot.running.load() == 0) continue;
+    const std::int64_t deadline = slot.started_ns.load() + task_timeout_.count();
     if (!earliest || deadline < *earliest) earliest = deadline;
   }
   if (!earliest) return std::nullopt;

@@ -31,7 +31,7 @@ class Server {
 
   [[noreturn]] void serve() {
     for (;;) {
-      const Received received = receive_message(control_.get(), max_request_bytes);
+      Received received = receive_message(control_.get(), max_request_bytes);
       if (received.eof) ::_exit(0);  // concur closed the plugin or exited
       Request request;
       try {
@@ -40,12 +40,20 @@ class Server {
         refuse(std::string("bad request: ") + e.what());
         continue;
       }
-      std::visit([this](auto& r) { handle(r); }, request);
+      if (auto* spawn = std::get_if<SpawnRequest>(&request)) {
+        if (!received.fd) {
+          refuse("bad request: a spawn request without its claim board");
+          continue;
+        }
+        handle(*spawn, std::move(received.fd));
+      } else {
+        handle(std::get<ReapRequest>(request));
+      }
     }
   }
 
  private:
-  void handle(const SpawnRequest& r) {
+  void handle(const SpawnRequest& r, UniqueFd board) {
     auto [pool_end, worker_end] = socket_pair();
     const pid_t server = ::getpid();
     const pid_t pid = ::fork();
@@ -55,9 +63,10 @@ class Server {
       // pool's end belong to other processes.
       control_.reset();
       pool_end.reset();
-      run_worker(host_, r.description, r.worker, std::move(worker_end), server);
+      run_worker(host_, r.description, {r.worker, r.lanes}, std::move(worker_end), std::move(board), server);
     }
     worker_end.reset();
+    board.reset();  // the worker has its own copy
     send_message(control_.get(), encode(Reply{cpu_ns(), SpawnedReply{pid}}), pool_end.get());
     // pool_end closes here: the pool holds its own copy now.
   }

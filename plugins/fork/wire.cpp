@@ -94,7 +94,7 @@ std::int64_t cpu_time(Reader& r, const char* what) {
 }  // namespace
 
 std::string encode(const SpawnRequest& m) {
-  return Writer(MessageType::spawn).str(m.description).u32(m.worker).take();
+  return Writer(MessageType::spawn).str(m.description).u32(m.worker).u32(m.lanes).take();
 }
 std::string encode(const ReapRequest& m) { return Writer(MessageType::reap).i32(m.pid).u8(m.kill ? 1 : 0).take(); }
 std::string encode(const Reply& m) {
@@ -111,12 +111,13 @@ std::string encode(const Reply& m) {
       },
       m.body);
 }
-std::string encode(const TaskMessage& m) { return Writer(MessageType::task).u64(m.index).take(); }
+std::string encode(const GoMessage&) { return Writer(MessageType::go).take(); }
 std::string encode(const ReadyMessage& m) { return Writer(MessageType::ready).i64(m.cpu_ns).take(); }
 std::string encode(const FailedMessage& m) { return Writer(MessageType::failed).str(m.message).take(); }
 std::string encode(const ResultMessage& m) {
   return Writer(MessageType::result).u64(m.index).i64(m.cpu_ns).str(m.record).take();
 }
+std::string encode(const IdleMessage& m) { return Writer(MessageType::idle).i64(m.cpu_ns).take(); }
 
 Request decode_request(std::string_view bytes) {
   Reader r(bytes);
@@ -126,6 +127,10 @@ Request decode_request(std::string_view bytes) {
       SpawnRequest spawn;
       spawn.description = r.str();
       spawn.worker = r.u32();
+      spawn.lanes = r.u32();
+      if (spawn.worker >= spawn.lanes) {
+        throw WireError("spawn: worker " + std::to_string(spawn.worker) + " of " + std::to_string(spawn.lanes) + " lanes");
+      }
       request = std::move(spawn);
       break;
     }
@@ -171,12 +176,11 @@ Reply decode_reply(std::string_view bytes) {
   return reply;
 }
 
-TaskMessage decode_task(std::string_view bytes) {
+GoMessage decode_go(std::string_view bytes) {
   Reader r(bytes);
-  if (const MessageType type = r.type(); type != MessageType::task) unexpected(type, "a task");
-  TaskMessage m{r.u64()};
+  if (const MessageType type = r.type(); type != MessageType::go) unexpected(type, "go");
   r.end();
-  return m;
+  return {};
 }
 
 WorkerMessage decode_worker_message(std::string_view bytes) {
@@ -193,7 +197,8 @@ WorkerMessage decode_worker_message(std::string_view bytes) {
       message = std::move(result);
       break;
     }
-    default: unexpected(type, "a worker message (ready, failed or result)");
+    case MessageType::idle: message = IdleMessage{cpu_time(r, "idle")}; break;
+    default: unexpected(type, "a worker message (ready, failed, result or idle)");
   }
   r.end();
   return message;

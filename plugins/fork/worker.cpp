@@ -1,15 +1,17 @@
-// The worker process's life: open the batch, READY, then TASK in, the task run to completion with a blocking Io, RESULT out.
+// The worker process's life: open the batch, READY, then on each GO claim tasks from the board and run them to completion with a blocking Io.
 #include "worker.hpp"
 
 #include <time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <string>
 
 #include "channel.hpp"
 #include "child_process.hpp"
+#include "claim_board.hpp"
 #include "limits.hpp"
 #include "wire.hpp"
 
@@ -20,6 +22,11 @@ std::int64_t cpu_ns() noexcept {
   timespec t{};
   ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+std::int64_t steady_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 // Says why this worker cannot go on, then exits: the pool fails the run with it.
@@ -34,7 +41,7 @@ std::int64_t cpu_ns() noexcept {
 
 }  // namespace
 
-void run_worker(const concur::Host& host, const std::string& description, unsigned worker, UniqueFd socket,
+void run_worker(const concur::Host& host, const std::string& description, Lane lane, UniqueFd socket, UniqueFd board_fd,
                 pid_t server) noexcept {
   die_with_parent(server);
   try {
@@ -48,22 +55,37 @@ void run_worker(const concur::Host& host, const std::string& description, unsign
       give_up(socket.get(), std::string("could not create a blocking Io: ") + e.what());
     }
     if (!io) give_up(socket.get(), "the task source returned no blocking Io");
+    ClaimBoard board(std::move(board_fd), lane.lanes);
+    LaneSlot& slot = board.lane(lane.worker);
     send_message(socket.get(), encode(ReadyMessage{cpu_ns()}));
 
     for (;;) {
-      const Received received = receive_message(socket.get(), max_task_bytes);
+      const Received received = receive_message(socket.get(), max_go_bytes);
       if (received.eof) ::_exit(0);  // the pool is done with this worker
-      const TaskMessage message = decode_task(received.bytes);
-      if (message.index >= source->size()) {
-        give_up(socket.get(), "the pool sent task " + std::to_string(message.index) + " of a batch of " +
-                                  std::to_string(source->size()));
+      decode_go(received.bytes);
+      for (;;) {
+        // `claiming` covers the moment between taking an index and naming it,
+        // so a pool that finds this worker dead then knows an index went with it.
+        slot.claiming.store(1);
+        const std::uint64_t index = board.next().fetch_add(1);
+        if (index >= source->size()) {
+          slot.claiming.store(0);
+          break;
+        }
+        slot.started_ns.store(steady_ns());
+        slot.running.store(index + 1);
+        slot.claiming.store(0);
+        std::string record;
+        concur::Task task = source->task(index, *io, lane.worker, record);
+        if (!task) give_up(socket.get(), "the task source returned no task for index " + std::to_string(index));
+        task.start();  // with a blocking Io the task has finished when start() returns
+        if (!task.done()) {
+          give_up(socket.get(), "a task suspended instead of finishing; the fork strategy needs an Io that blocks");
+        }
+        send_message(socket.get(), encode(ResultMessage{index, cpu_ns(), std::move(record)}));
+        slot.running.store(0);
       }
-      std::string record;
-      concur::Task task = source->task(message.index, *io, worker, record);
-      if (!task) give_up(socket.get(), "the task source returned no task for index " + std::to_string(message.index));
-      task.start();  // with a blocking Io the task has finished when start() returns
-      if (!task.done()) give_up(socket.get(), "a task suspended instead of finishing; the fork strategy needs an Io that blocks");
-      send_message(socket.get(), encode(ResultMessage{message.index, cpu_ns(), std::move(record)}));
+      send_message(socket.get(), encode(IdleMessage{cpu_ns()}));
     }
   } catch (...) {
     // A broken socket or a malformed message: the pool sees this worker end

@@ -35,15 +35,22 @@ TEST(ForkWire, WorkerMessagesRoundTrip) {
 }
 
 TEST(ForkWire, IntegersAreLittleEndian) {
-  const std::string bytes = concur_fork::encode(concur_fork::TaskMessage{0x0102030405060708ull});
-  EXPECT_EQ(bytes, std::string("\x08\x08\x07\x06\x05\x04\x03\x02\x01", 9));
+  const std::string bytes = concur_fork::encode(concur_fork::ResultMessage{0x0102030405060708ull, 0, ""});
+  EXPECT_EQ(bytes.substr(1, 8), std::string("\x08\x07\x06\x05\x04\x03\x02\x01", 8));  // after the type byte
 }
 
 TEST(ForkWire, RequestsAndRepliesRoundTrip) {
-  const auto spawn = concur_fork::decode_request(concur_fork::encode(concur_fork::SpawnRequest{"{\"w\":1}", 7}));
+  const auto spawn = concur_fork::decode_request(concur_fork::encode(concur_fork::SpawnRequest{"{\"w\":1}", 7, 8}));
   ASSERT_TRUE(std::holds_alternative<concur_fork::SpawnRequest>(spawn));
   EXPECT_EQ(std::get<concur_fork::SpawnRequest>(spawn).description, "{\"w\":1}");
   EXPECT_EQ(std::get<concur_fork::SpawnRequest>(spawn).worker, 7u);
+  EXPECT_EQ(std::get<concur_fork::SpawnRequest>(spawn).lanes, 8u);
+  EXPECT_THROW(concur_fork::decode_request(concur_fork::encode(concur_fork::SpawnRequest{"", 8, 8})), WireError);
+
+  const auto idle = concur_fork::decode_worker_message(concur_fork::encode(concur_fork::IdleMessage{9}));
+  ASSERT_TRUE(std::holds_alternative<concur_fork::IdleMessage>(idle));
+  EXPECT_EQ(std::get<concur_fork::IdleMessage>(idle).cpu_ns, 9);
+  EXPECT_NO_THROW(concur_fork::decode_go(concur_fork::encode(concur_fork::GoMessage{})));
 
   const auto reap = concur_fork::decode_request(concur_fork::encode(concur_fork::ReapRequest{1234, true}));
   ASSERT_TRUE(std::holds_alternative<concur_fork::ReapRequest>(reap));
@@ -82,14 +89,15 @@ TEST(ForkWire, MalformedMessagesAreRefused) {
   negative_cpu.replace(1, 8, std::string(8, '\xff'));
   EXPECT_THROW(concur_fork::decode_worker_message(negative_cpu), WireError);
 
-  EXPECT_THROW(concur_fork::decode_task(bytes), WireError);  // a result where a task was expected
+  EXPECT_THROW(concur_fork::decode_go(bytes), WireError);  // a result where go was expected
+  EXPECT_THROW(concur_fork::decode_go(concur_fork::encode(concur_fork::GoMessage{}) + 'x'), WireError);
   EXPECT_THROW(concur_fork::decode_request(concur_fork::encode(concur_fork::ReadyMessage{0})), WireError);
   EXPECT_THROW(concur_fork::decode_request(concur_fork::encode(concur_fork::ReapRequest{0, false})), WireError);
   std::string bad_flag = concur_fork::encode(concur_fork::ReapRequest{5, false});
   bad_flag.back() = 2;
   EXPECT_THROW(concur_fork::decode_request(bad_flag), WireError);
   EXPECT_THROW(concur_fork::decode_reply(std::string("\x63", 1)), WireError);  // unknown type
-  EXPECT_THROW(concur_fork::decode_reply(concur_fork::encode(concur_fork::TaskMessage{1})), WireError);
+  EXPECT_THROW(concur_fork::decode_reply(concur_fork::encode(concur_fork::GoMessage{})), WireError);
 }
 
 TEST(ForkChannel, LargeMessagesArriveWholeInRecords) {
