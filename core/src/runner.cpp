@@ -39,8 +39,9 @@ std::string describe_problems(const std::vector<std::string>& problems) {
 // a time (startup: untimed); interleaved cases restart it, untimed.
 struct Started {
   const Case* for_case = nullptr;
-  RunReport report;         // what start() returned
-  double seconds = 0;       // how long start() took, as the harness measured it
+  CaseResult* result = nullptr;  // the case's, where a failed stop() is recorded
+  RunReport report;              // what start() returned
+  double seconds = 0;            // how long start() took, as the harness measured it
 };
 
 // Everything one case's benchmark function needs; lives until the run ends.
@@ -95,11 +96,15 @@ void break_case(const CaseContext& ctx, benchmark::State& state, const std::stri
 }
 
 // Stops the strategy if it is started; the report of stop(), or an ok one.
+// A failed stop fails the case the strategy was started for.
 RunReport stop(Strategy& strategy, std::map<Strategy*, Started>& started) {
   auto it = started.find(&strategy);
   if (it == started.end()) return {};
+  CaseResult* result = it->second.result;
   started.erase(it);
-  return strategy.stop();
+  RunReport stopped = strategy.stop();
+  if (!stopped.ok && result->failure.empty()) result->failure = "stop: " + stopped.error;
+  return stopped;
 }
 
 // startup: untimed. Makes sure the strategy is started for this case, with
@@ -110,7 +115,7 @@ bool ensure_started(const CaseContext& ctx, benchmark::State& state) {
   stop(s, ctx.started);
   ctx.note("start");
   auto [report, seconds] = start(ctx);
-  const Started& now = ctx.started[&s] = Started{&ctx.c, std::move(report), seconds};
+  const Started& now = ctx.started[&s] = Started{&ctx.c, &ctx.result, std::move(report), seconds};
   if (!now.report.ok) {
     const std::string why = "start: " + now.report.error;
     stop(s, ctx.started);
