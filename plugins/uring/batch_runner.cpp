@@ -2,29 +2,15 @@
 #include "batch_runner.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <exception>
 #include <stdexcept>
 
 namespace concur_uring {
-namespace {
-
-// Every task in flight has at most one request in the kernel, plus the
-// offload eventfd poll and the odd cancel: a CQ twice that size never
-// overflows. The kernel clamps it to its maximum (65536 entries).
-unsigned cq_entries_for(unsigned lanes, unsigned sq_entries) {
-  const std::uint64_t wanted = std::max(2 * (static_cast<std::uint64_t>(lanes) + 64), 2 * std::uint64_t{sq_entries});
-  return static_cast<unsigned>(std::min<std::uint64_t>(std::bit_ceil(wanted), 1u << 20));
-}
-
-}  // namespace
-
 BatchRunner::BatchRunner(concur::Batch& batch, const RunConfig& config)
     : batch_(batch),
       size_(batch.size()),
-      ring_(config.ring_entries,
-            cq_entries_for(static_cast<unsigned>(std::min<std::size_t>(config.workers, size_)), config.ring_entries)),
+      ring_(ring_shape(static_cast<unsigned>(std::min<std::size_t>(config.workers, size_)), config.ring_entries)),
       loop_(ring_),
       pool_(loop_, config.offload_threads),
       io_(loop_, pool_) {

@@ -5,17 +5,12 @@
 #include <cerrno>
 #include <system_error>
 
+#include "setup_failure.hpp"
+
 namespace concur_uring {
 
-Ring::Ring(unsigned sq_entries, unsigned cq_entries) {
-  io_uring_params params{};
-  // CQSIZE: every request in flight may complete at once (10,000 sleeps ending
-  // together), and a CQ smaller than that overflows into the kernel's backlog.
-  // CLAMP: asking for more than the kernel allows gives its maximum, not EINVAL.
-  params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
-  params.cq_entries = cq_entries < sq_entries ? sq_entries : cq_entries;
-  const int r = io_uring_queue_init_params(sq_entries, &ring_, &params);
-  if (r < 0) throw std::system_error(-r, std::system_category(), "io_uring_queue_init_params");
+Ring::Ring(const RingShape& shape) {
+  if (const int r = setup_ring(ring_, shape); r < 0) throw RingSetupError(-r, setup_failure(-r, shape));
 }
 
 Ring::~Ring() { io_uring_queue_exit(&ring_); }

@@ -5,7 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
+
+#include "ring_shape.hpp"
 
 namespace concur_uring {
 
@@ -17,12 +21,21 @@ struct Completion {
   std::uint32_t flags = 0;
 };
 
+// io_uring_setup refused the ring; what() says why as the probe would.
+class RingSetupError : public std::runtime_error {
+ public:
+  RingSetupError(int error, const std::string& why) : std::runtime_error(why), error_(error) {}
+  int error() const noexcept { return error_; }
+
+ private:
+  int error_;
+};
+
 class Ring {
  public:
-  // A ring with `sq_entries` submission entries and at least `cq_entries`
-  // completion entries (IORING_SETUP_CQSIZE; both clamped to the kernel's
-  // maximum). Throws std::system_error naming the errno when setup fails.
-  Ring(unsigned sq_entries, unsigned cq_entries);
+  // A ring of `shape` (setup_ring()). Throws RingSetupError when the kernel
+  // refuses it.
+  explicit Ring(const RingShape& shape);
   ~Ring();
   Ring(const Ring&) = delete;
   Ring& operator=(const Ring&) = delete;

@@ -55,7 +55,7 @@ class Uring final : public concur::Strategy {
       if (!threads) return concur::failed_run("option offload_threads: expected a positive integer");
       config.offload_threads = *threads;
       // Undocumented in suites, for tests: a tiny SQ exercises the SQ-full path.
-      const std::optional<unsigned> entries = positive_option(options, "ring_entries", 4096);
+      const std::optional<unsigned> entries = positive_option(options, "ring_entries", concur_uring::default_ring_entries);
       if (!entries) return concur::failed_run("option ring_entries: expected a positive integer");
       config.ring_entries = *entries;
 
