@@ -1,5 +1,6 @@
 // The uring strategy, loaded as the harness loads it: worker limit, exactly-once, compute offload, failures, the probe.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -159,7 +160,7 @@ std::unique_ptr<concur::LoadedPlugin> UringStrategy::plugin_;
 TEST_F(UringStrategy, DescribesItself) {
   const concur::Strategy& s = *plugin_->strategy;
   EXPECT_EQ(s.name(), "uring");
-  EXPECT_EQ(s.version(), "1.0.0");
+  EXPECT_EQ(s.version(), "2.0.0");
   EXPECT_FALSE(s.description().empty());
   EXPECT_EQ(s.max_workers(), 0u);
   EXPECT_TRUE(s.availability().available) << s.availability().reason;
@@ -185,7 +186,9 @@ TEST_F(UringStrategy, RespectsAndReachesTheWorkerLimit) {
   EXPECT_EQ(workers.size(), 3u);
   EXPECT_EQ(report.counters.at("peak_in_flight"), 3.0);
   EXPECT_GE(report.counters.at("submissions"), 1.0);
-  EXPECT_EQ(report.counters.at("offload_threads"), 0.0);  // no compute, no helper thread
+  // Started by start(), whether the batch computes or not: online cores by default.
+  EXPECT_EQ(report.counters.at("offload_threads"), static_cast<double>(::sysconf(_SC_NPROCESSORS_ONLN)));
+  EXPECT_EQ(report.counters.at("ring_entries"), 4096.0);
 }
 
 TEST_F(UringStrategy, TasksCompleteInTheirOwnOrder) {
@@ -387,7 +390,7 @@ TEST_F(UringStrategy, RunsBatchAfterBatch) {
 }
 
 // CONCUR_URING_FORCE_UNAVAILABLE makes the probe say no, as on a machine
-// where io_uring is disabled: the reason is shown and run() refuses loudly.
+// where io_uring is disabled: the reason is shown and start() refuses loudly.
 TEST(UringStrategyProbe, ForcedUnavailableIsReportedAndRunRefuses) {
   ASSERT_EQ(::setenv("CONCUR_URING_FORCE_UNAVAILABLE", "pretending kernel.io_uring_disabled = 2", 1), 0);
   std::unique_ptr<concur::LoadedPlugin> plugin;
@@ -407,8 +410,10 @@ TEST(UringStrategyProbe, ForcedUnavailableIsReportedAndRunRefuses) {
   FakeBatch batch(FakeBatch::sleeping(3, 1ms));
   concur::RunOptions options;
   options.workers = 2;
-  const concur::RunReport report = plugin->strategy->run(batch, options);
+  const concur::RunReport report = plugin->strategy->start(batch, options);
+  plugin->strategy->stop();
   EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("io_uring is unavailable"), std::string::npos) << report.error;
   EXPECT_NE(report.error.find("pretending kernel.io_uring_disabled = 2"), std::string::npos) << report.error;
   EXPECT_EQ(batch.starts(0), 0);
 }
