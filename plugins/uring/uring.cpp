@@ -1,5 +1,4 @@
 // The uring strategy: a single-threaded io_uring event loop running task coroutines on the caller's thread.
-#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
