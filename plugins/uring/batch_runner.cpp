@@ -1,35 +1,25 @@
-// BatchRunner: the scheduling loop of one run (start, resume, reclaim, wait) and its orderly teardown.
+// BatchRunner: the scheduling loop of one batch (start, resume, reclaim, wait) and the idle check after it.
 #include "batch_runner.hpp"
 
 #include <algorithm>
-#include <bit>
-#include <chrono>
 #include <exception>
 #include <stdexcept>
+#include <string>
 
 namespace concur_uring {
-namespace {
 
-// Every task in flight has at most one request in the kernel, plus the
-// offload eventfd poll and the odd cancel: a CQ twice that size never
-// overflows. The kernel clamps it to its maximum (65536 entries).
-unsigned cq_entries_for(unsigned lanes, unsigned sq_entries) {
-  const std::uint64_t wanted = std::max(2 * (static_cast<std::uint64_t>(lanes) + 64), 2 * std::uint64_t{sq_entries});
-  return static_cast<unsigned>(std::min<std::uint64_t>(std::bit_ceil(wanted), 1u << 20));
-}
-
-}  // namespace
-
-BatchRunner::BatchRunner(concur::Batch& batch, const RunConfig& config)
-    : batch_(batch),
+BatchRunner::BatchRunner(Engine& engine, concur::Batch& batch, unsigned workers)
+    : engine_(engine),
+      loop_(engine.loop()),
+      io_(engine.io()),
+      batch_(batch),
       size_(batch.size()),
-      ring_(config.ring_entries,
-            cq_entries_for(static_cast<unsigned>(std::min<std::size_t>(config.workers, size_)), config.ring_entries)),
-      loop_(ring_),
-      pool_(loop_, config.offload_threads),
-      io_(loop_, pool_) {
-  if (config.workers == 0) throw std::invalid_argument("workers must be at least 1");
-  const auto lanes = static_cast<unsigned>(std::min<std::size_t>(config.workers, size_));
+      submissions_before_(engine.ring().submit_calls()) {
+  if (workers == 0) throw std::invalid_argument("workers must be at least 1");
+  if (const std::string left = engine.leftovers(); !left.empty()) {
+    throw std::logic_error("the uring engine cannot run a batch: " + left);
+  }
+  const auto lanes = static_cast<unsigned>(std::min<std::size_t>(workers, size_));
   lanes_.resize(lanes);
   free_lanes_.reserve(lanes);
   finished_.reserve(lanes);  // task_done() then never allocates
@@ -38,6 +28,11 @@ BatchRunner::BatchRunner(concur::Batch& batch, const RunConfig& config)
     lanes_[id].id = id;
     free_lanes_.push_back(lanes - 1 - id);  // lane 0 is taken first
   }
+}
+
+BatchRunner::~BatchRunner() {
+  if (!done_) engine_.shut_down();
+  // lanes_ goes next, destroying unfinished tasks.
 }
 
 void BatchRunner::task_done(void* context) noexcept {
@@ -90,7 +85,7 @@ void BatchRunner::run() {
       progress = reclaim_lanes() || progress;
     }
     if (loop_.failure()) std::rethrow_exception(loop_.failure());
-    if (completed_ == size_) return;
+    if (completed_ == size_) break;
     // Tasks are suspended, so something must be due to wake them; if not,
     // a task awaited something other than this Io and would wait forever.
     if (io_.outstanding() == 0 || loop_.in_kernel() == 0) {
@@ -99,28 +94,18 @@ void BatchRunner::run() {
     }
     loop_.wait_and_dispatch();
   }
-}
-
-void BatchRunner::teardown() noexcept {
-  pool_.stop();  // no helper thread touches an op from here on
-  try {
-    loop_.cancel_all();
-  } catch (...) {  // the ring broke: nothing more can be asked of it
+  // Every task finished, so each of its requests completed and each compute
+  // op came back: anything left is a bug that would leak into the next batch.
+  if (const std::string left = engine_.leftovers(); !left.empty()) {
+    throw std::runtime_error("every task finished, but the batch left " + left);
   }
-  // Bounded: cancelling timeouts and polls is immediate; if the kernel does not
-  // answer, destroying the ring cancels the rest, and none of our requests
-  // lets the kernel write into memory we free below.
-  loop_.drain(std::chrono::seconds(2));
-  loop_.forget_ready();
-  lanes_.clear();  // destroys unfinished tasks; nothing refers to their frames any more
+  done_ = true;
 }
 
 std::map<std::string, double> BatchRunner::counters() const {
   return {
-      {"offload_threads", static_cast<double>(pool_.started())},
-      {"submissions", static_cast<double>(ring_.submit_calls())},
+      {"submissions", static_cast<double>(engine_.ring().submit_calls() - submissions_before_)},
       {"peak_in_flight", static_cast<double>(peak_in_flight_)},
-      {"ring_entries", static_cast<double>(ring_.sq_entries())},
   };
 }
 

@@ -1,4 +1,4 @@
-// BatchRunner: one run of a batch on the event loop: starts tasks up to the worker limit, refills freed lanes, tears down safely.
+// BatchRunner: one batch on the engine: starts tasks up to the worker limit, refills freed lanes, leaves the engine idle.
 #pragma once
 
 #include <cstddef>
@@ -9,35 +9,31 @@
 
 #include "concur/batch.hpp"
 #include "concur/task.hpp"
-#include "event_loop.hpp"
-#include "offload_pool.hpp"
-#include "ring.hpp"
-#include "uring_io.hpp"
+#include "engine.hpp"
 
 namespace concur_uring {
 
-struct RunConfig {
-  unsigned workers = 1;          // tasks in flight at most
-  unsigned offload_threads = 1;  // helper threads for Compute
-  unsigned ring_entries = 4096;  // SQ size
-};
-
-// Everything here runs on the thread that calls run(). Members are declared
-// in dependency order (ring first), so they are destroyed in the reverse.
+// The per-batch part of a run: lanes, the next index, completion counting.
+// Everything here runs on the engine's thread.
 class BatchRunner {
  public:
-  // Sets up the ring; throws std::system_error when it cannot.
-  BatchRunner(concur::Batch& batch, const RunConfig& config);
-  // Tears down: see teardown().
-  ~BatchRunner() { teardown(); }
+  // Throws std::invalid_argument for zero workers, std::logic_error when the
+  // engine is not idle.
+  BatchRunner(Engine& engine, concur::Batch& batch, unsigned workers);
+  // Unless run() returned, tasks may still be suspended on requests, helper
+  // threads or the ready queue: the engine is shut down first, so nothing
+  // refers to them any more when the lanes destroy them.
+  ~BatchRunner();
   BatchRunner(const BatchRunner&) = delete;
   BatchRunner& operator=(const BatchRunner&) = delete;
 
-  // Runs every task; returns when all have finished. Throws on any failure of
-  // the strategy itself (a task's exception is its outcome, not a failure).
+  // Runs every task; returns when all have finished and the engine is idle
+  // again. Throws on any failure of the strategy itself (a task's exception is
+  // its outcome, not a failure).
   void run();
 
-  // Figures for RunReport::counters.
+  // Figures for run()'s RunReport::counters: submissions (io_uring_enter
+  // calls in this batch), peak_in_flight.
   std::map<std::string, double> counters() const;
 
  private:
@@ -52,16 +48,13 @@ class BatchRunner {
   static void task_done(void* lane) noexcept;
   bool start_tasks();
   bool reclaim_lanes();
-  // Stops helper threads, cancels and drains every request, then destroys the
-  // tasks that did not finish: only once nothing can resume them any more.
-  void teardown() noexcept;
 
+  Engine& engine_;
+  EventLoop& loop_;
+  UringIo& io_;
   concur::Batch& batch_;
   const std::size_t size_;
-  Ring ring_;
-  EventLoop loop_;
-  OffloadPool pool_;
-  UringIo io_;
+  const std::uint64_t submissions_before_;  // the ring's count when the batch began
   std::vector<Lane> lanes_;
   std::vector<unsigned> free_lanes_;  // ids of idle lanes, taken from the back
   std::vector<unsigned> finished_;    // lanes whose task finished, not yet reclaimed
@@ -69,6 +62,7 @@ class BatchRunner {
   std::size_t completed_ = 0;
   std::size_t in_flight_ = 0;
   std::size_t peak_in_flight_ = 0;
+  bool done_ = false;                 // run() returned: every task finished, the engine idle
 };
 
 }  // namespace concur_uring

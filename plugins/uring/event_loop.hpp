@@ -70,9 +70,10 @@ class EventLoop {
   bool run_ready();
   bool has_ready() const noexcept { return !ready_.empty(); }
 
-  // One turn of the loop: submits everything queued and blocks until at
-  // least one completion arrives (one io_uring_enter), then dispatches all
-  // available completions. Call only with requests in the kernel.
+  // One turn of the loop: submits everything queued and, unless completions
+  // are already at hand (Ring::submit), blocks until one arrives (one
+  // io_uring_enter), then dispatches all available completions. Call only
+  // with requests in the kernel.
   void wait_and_dispatch();
 
   // Teardown: waits (at most `limit`) until the kernel holds no request of

@@ -7,22 +7,28 @@
 
 #include <cerrno>
 #include <exception>
+#include <stdexcept>
 #include <system_error>
 
 namespace concur_uring {
 
 OffloadPool::OffloadPool(EventLoop& loop, unsigned threads)
-    : loop_(loop), size_(threads), eventfd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+    : loop_(loop), eventfd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   if (!eventfd_) throw std::system_error(errno, std::system_category(), "eventfd");
+  try {
+    threads_.reserve(threads);
+    for (unsigned i = 0; i < threads; ++i) {
+      threads_.emplace_back([this](std::stop_token stop) { work(stop); });
+    }
+  } catch (...) {
+    stop();  // the destructor does not run for a constructor that throws
+    throw;
+  }
 }
 
 void OffloadPool::submit(concur::Io::Compute& op) {
-  if (threads_.empty()) {
-    threads_.reserve(size_);
-    for (unsigned i = 0; i < size_; ++i) {
-      threads_.emplace_back([this](std::stop_token stop) { work(stop); });
-    }
-  }
+  // Queued with no thread to take it, the op would never come back.
+  if (threads_.empty()) throw std::logic_error("the offload pool is stopped");
   if (!armed_) arm();
   {
     const std::lock_guard lock(mutex_);

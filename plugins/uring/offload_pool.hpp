@@ -21,25 +21,30 @@ using concur_plugins::UniqueFd;
 // A helper thread runs op.work (exceptions go to op.failure), puts the op on a
 // mutex-protected done list and bumps an eventfd. The loop watches the eventfd
 // with a one-shot IORING_OP_POLL_ADD, re-armed after each event while work is
-// outstanding (pitfall 3: multishot polls can end silently). On the loop
+// outstanding (pitfall 3: multishot polls can end silently), so once nothing
+// is outstanding (between batches) no poll is left in the kernel. On the loop
 // thread it takes the done list and schedules each waiter: coroutines are
 // never resumed on a helper thread.
 //
-// submit(), outstanding() and stop() are called on the loop thread only.
+// The threads start with the pool (in Strategy::start, so no batch pays for
+// them) and wait, idle, between batches. submit(), outstanding() and stop()
+// are called on the loop thread only.
 class OffloadPool final : private CompletionHandler {
  public:
-  // Threads start with the first submit(); a run without compute has none.
+  // Starts `threads` helper threads; throws when the eventfd or a thread
+  // cannot be made (the threads already started are joined first).
   OffloadPool(EventLoop& loop, unsigned threads);
   ~OffloadPool() { stop(); }
   OffloadPool(const OffloadPool&) = delete;
   OffloadPool& operator=(const OffloadPool&) = delete;
 
   // Queues the op; its waiter is scheduled on the loop once the work ran.
+  // Throws std::logic_error after stop().
   void submit(concur::Io::Compute& op);
   // Ops submitted whose waiter has not been scheduled yet.
   std::size_t outstanding() const noexcept { return outstanding_; }
-  // Threads started so far.
-  unsigned started() const noexcept { return static_cast<unsigned>(threads_.size()); }
+  // Helper threads running (none after stop()).
+  unsigned threads() const noexcept { return static_cast<unsigned>(threads_.size()); }
 
   // Joins every thread (each finishes the work in hand first) and drops
   // queued and finished ops without scheduling them. The eventfd poll, if
@@ -52,7 +57,6 @@ class OffloadPool final : private CompletionHandler {
   void arm();
 
   EventLoop& loop_;
-  const unsigned size_;
   UniqueFd eventfd_;
   std::size_t outstanding_ = 0;
   bool armed_ = false;

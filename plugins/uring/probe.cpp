@@ -1,58 +1,17 @@
-// The availability probe: ring setup, opcode probe, and an explanation of every way io_uring can be refused.
+// The availability probe: a run's ring set up, its opcodes probed, every refusal explained.
 #include "probe.hpp"
 
 #include <liburing.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <memory>
 #include <string>
 
+#include "ring_shape.hpp"
+#include "setup_failure.hpp"
+
 namespace concur_uring {
 namespace {
-
-// The first line of a /proc file, or "" when it cannot be read.
-std::string first_line(const char* path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-// The value of a "Key:\tvalue" line of /proc/self/status, or "".
-std::string status_field(const std::string& key) {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(key + ":", 0) == 0) {
-      const std::size_t value = line.find_first_not_of(" \t", key.size() + 1);
-      return value == std::string::npos ? "" : line.substr(value);
-    }
-  }
-  return {};
-}
-
-// Why io_uring_setup failed with `error`, as far as the system tells.
-std::string setup_failure(int error) {
-  std::string why = std::string("io_uring_setup failed: ") + std::strerror(error);
-  const std::string disabled = first_line("/proc/sys/kernel/io_uring_disabled");
-  if (disabled == "2") {
-    why += " (io_uring is disabled for every process: sysctl kernel.io_uring_disabled = 2)";
-  } else if (disabled == "1" && error == EPERM) {
-    why += " (io_uring is restricted to members of kernel.io_uring_group: sysctl kernel.io_uring_disabled = 1)";
-  } else if (error == EPERM && status_field("Seccomp") == "2") {
-    why += " (likely a seccomp filter, such as a container runtime's default profile, blocking io_uring_setup)";
-  } else if (error == EPERM) {
-    why += " (refused by a security policy: seccomp, an LSM, or the container runtime)";
-  } else if (error == ENOSYS) {
-    why += " (the kernel has no io_uring: built without CONFIG_IO_URING or older than 5.1, or a seccomp filter "
-           "answers ENOSYS)";
-  } else if (error == ENOMEM) {
-    why += " (could not allocate the rings: on kernels before 5.12 raise the locked-memory limit, ulimit -l)";
-  }
-  return why;
-}
 
 struct ProbeDeleter {
   void operator()(io_uring_probe* probe) const noexcept { io_uring_free_probe(probe); }
@@ -64,8 +23,12 @@ concur::Availability probe() {
   if (const char* forced = std::getenv("CONCUR_URING_FORCE_UNAVAILABLE"); forced != nullptr && *forced != '\0') {
     return unavailable(std::string("forced by CONCUR_URING_FORCE_UNAVAILABLE: ") + forced);
   }
+  // The very ring a default run sets up: a smaller one could pass where runs
+  // fail (a tight locked-memory limit on kernels before 5.12).
   io_uring ring{};
-  if (const int r = io_uring_queue_init(8, &ring, 0); r < 0) return unavailable(setup_failure(-r));
+  if (const int r = setup_ring(ring, default_ring_shape()); r < 0) {
+    return unavailable(setup_failure(-r, default_ring_shape()));
+  }
   const std::unique_ptr<io_uring_probe, ProbeDeleter> ops(io_uring_get_probe_ring(&ring));
   io_uring_queue_exit(&ring);
   if (!ops) return unavailable("io_uring works but cannot be probed (IORING_REGISTER_PROBE needs Linux 5.6 or later)");

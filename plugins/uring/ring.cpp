@@ -5,17 +5,12 @@
 #include <cerrno>
 #include <system_error>
 
+#include "setup_failure.hpp"
+
 namespace concur_uring {
 
-Ring::Ring(unsigned sq_entries, unsigned cq_entries) {
-  io_uring_params params{};
-  // CQSIZE: every request in flight may complete at once (10,000 sleeps ending
-  // together), and a CQ smaller than that overflows into the kernel's backlog.
-  // CLAMP: asking for more than the kernel allows gives its maximum, not EINVAL.
-  params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
-  params.cq_entries = cq_entries < sq_entries ? sq_entries : cq_entries;
-  const int r = io_uring_queue_init_params(sq_entries, &ring_, &params);
-  if (r < 0) throw std::system_error(-r, std::system_category(), "io_uring_queue_init_params");
+Ring::Ring(const RingShape& shape, SubmitFunction submit) : submit_(submit) {
+  if (const int r = setup_ring(ring_, shape); r < 0) throw RingSetupError(-r, setup_failure(-r, shape));
 }
 
 Ring::~Ring() { io_uring_queue_exit(&ring_); }
@@ -34,12 +29,21 @@ io_uring_sqe& Ring::get_sqe() {
 
 void Ring::submit(bool wait) {
   for (;;) {
+    // Never block for a new completion while one is at hand. Set-aside ones
+    // are invisible to the kernel, which would wait for another (a 1 ms sleep
+    // set aside by a refused submit then ended with the next timeout, 100 ms
+    // later); checked on every pass, since one may arrive while a signal
+    // interrupts the wait.
+    const unsigned wait_nr = wait && !has_completions() ? 1 : 0;
     ++submit_calls_;
-    const int r = wait ? io_uring_submit_and_wait(&ring_, 1) : io_uring_submit(&ring_);
+    const int r = submit_(&ring_, wait_nr);
     if (r >= 0) return;
     // Interrupted while waiting: what was submitted stays submitted (liburing
     // recomputes what is left from the SQ head), so simply enter again.
     if (r == -EINTR) continue;
+    // Refused, nothing submitted: reaping the CQ (which flushes the kernel's
+    // overflow backlog) makes room, so the caller dispatches and comes back.
+    // With nothing to reap (-EAGAIN for want of memory), it simply comes back.
     if (r == -EBUSY || r == -EAGAIN) {
       set_aside();
       return;

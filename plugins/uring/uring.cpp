@@ -1,79 +1,90 @@
 // The uring strategy: a single-threaded io_uring event loop running task coroutines on the caller's thread.
-#include <unistd.h>
-
-#include <charconv>
-#include <exception>
-#include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <system_error>
 
 #include "batch_runner.hpp"
 #include "concur/concur.hpp"
+#include "engine.hpp"
+#include "engine_config.hpp"
 #include "probe.hpp"
 
 namespace {
 
-// A positive integer strategy option, `fallback` when absent; nullopt when malformed.
-std::optional<unsigned> positive_option(const concur::RunOptions& options, const std::string& key, unsigned fallback) {
-  const auto it = options.options.find(key);
-  if (it == options.options.end()) return fallback;
-  const std::string& text = it->second;
-  unsigned value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value == 0) return std::nullopt;
-  return value;
-}
-
-unsigned online_cores() noexcept {
-  const long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
-  return cores > 0 ? static_cast<unsigned>(cores) : 1;
-}
-
 class Uring final : public concur::Strategy {
  public:
   // Probed once, when the plugin is loaded: `concur list` shows the answer and
-  // run() refuses with it (pitfall 8: never fall back to another mechanism).
+  // start() refuses with it (pitfall 8: never fall back to another mechanism).
   Uring() : availability_(concur_uring::probe_io_uring()) {}
 
   std::string_view name() const noexcept override { return "uring"; }
-  std::string_view version() const noexcept override { return "1.0.0"; }
+  std::string_view version() const noexcept override { return "2.0.0"; }
   std::string_view description() const noexcept override {
     return "One thread runs every task as a coroutine on an io_uring event loop (liburing), at most `workers` in "
            "flight: sleeps are IORING_OP_TIMEOUTs, CPU work goes to offload_threads helper threads (default: online "
-           "cores) and comes back through an eventfd; HTTP not supported yet";
+           "cores) and comes back through an eventfd. start() sets up the ring and starts the helper threads; "
+           "batches reuse them. HTTP not supported yet";
   }
   concur::Availability availability() const noexcept override { return availability_; }
 
-  concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
+  // Sets up the engine: the ring (a refusal is explained as the probe explains
+  // it), the event loop, the helper threads, the Io.
+  concur::RunReport start(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
+    stop();  // the harness always stops first; a second start() starts afresh all the same
     return concur::guarded_run([&] {
       if (!availability_.available) return concur::failed_run("io_uring is unavailable: " + availability_.reason);
-      if (options.workers == 0) return concur::failed_run("workers must be at least 1");
-      concur_uring::RunConfig config;
-      config.workers = options.workers;
-      const std::optional<unsigned> threads = positive_option(options, "offload_threads", online_cores());
-      if (!threads) return concur::failed_run("option offload_threads: expected a positive integer");
-      config.offload_threads = *threads;
-      // Undocumented in suites, for tests: a tiny SQ exercises the SQ-full path.
-      const std::optional<unsigned> entries = positive_option(options, "ring_entries", 4096);
-      if (!entries) return concur::failed_run("option ring_entries: expected a positive integer");
-      config.ring_entries = *entries;
-
-      // The runner's destructor tears everything down (threads joined,
-      // requests cancelled and drained, tasks destroyed) before the report
-      // leaves, on success and on failure alike.
+      engine_ = std::make_unique<concur_uring::Engine>(concur_uring::engine_config(options, batch.size()));
       concur::RunReport report;
-      {
-        concur_uring::BatchRunner runner(batch, config);
-        runner.run();
-        report.counters = runner.counters();
-      }
+      report.counters = engine_->counters();
       return report;
     });
   }
 
+  // One batch on the engine. A failed batch shuts the engine down (helper
+  // threads joined, requests cancelled and drained, unfinished tasks
+  // destroyed) before the report leaves; run() then refuses until start().
+  concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
+    if (!engine_) return concur::guarded_run([&] { return concur::failed_run(not_started()); });
+    concur::RunReport report = concur::guarded_run([&] {
+      concur_uring::BatchRunner runner(*engine_, batch, options.workers);
+      runner.run();
+      concur::RunReport done;
+      done.counters = runner.counters();
+      return done;
+    });
+    if (!report.ok) give_up(report.error);
+    return report;
+  }
+
+  void stop() noexcept override {
+    engine_.reset();
+    failed_batch_ = false;
+    failed_why_.clear();
+  }
+
  private:
+  // Why run() cannot run a batch now.
+  std::string not_started() const {
+    if (!failed_batch_) return "run() without a successful start()";
+    return "run() after a failed batch: the uring engine was shut down when it failed (" +
+           (failed_why_.empty() ? std::string("reason lost") : failed_why_) + "); start() again";
+  }
+
+  // A failed batch leaves the engine shut down: release it, keep why.
+  void give_up(const std::string& why) noexcept {
+    engine_.reset();
+    failed_batch_ = true;
+    try {
+      failed_why_ = why;
+    } catch (...) {  // out of memory: still refuse, without the reason
+      failed_why_.clear();
+    }
+  }
+
   const concur::Availability availability_;
+  std::unique_ptr<concur_uring::Engine> engine_;
+  bool failed_batch_ = false;  // the last batch failed; until the next start()
+  std::string failed_why_;     // why
 };
 
 }  // namespace

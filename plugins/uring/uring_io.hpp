@@ -10,10 +10,11 @@
 
 namespace concur_uring {
 
-// One per run, used on the loop thread only. An operation that cannot be
-// started (ring failure, out of memory) completes at once with the error in
-// op.failure and also fails the run through EventLoop::fail(): it is the
-// strategy that broke, not the task.
+// One per engine, from start() to stop(), serving batch after batch; used on
+// the loop thread only. An operation that cannot be started (ring failure, out
+// of memory) completes at once with the error in op.failure and also fails
+// the batch through EventLoop::fail(): it is the strategy that broke, not the
+// task.
 class UringIo final : public concur::Io, private CompletionHandler {
  public:
   UringIo(EventLoop& loop, OffloadPool& pool) noexcept : loop_(loop), pool_(pool) {}
@@ -27,7 +28,9 @@ class UringIo final : public concur::Io, private CompletionHandler {
   bool begin(Compute& op) noexcept override;
 
   // Operations started and not yet handed back to the loop: while a task is
-  // suspended and this is zero, nothing will ever resume it.
+  // suspended and this is zero, nothing will ever resume it. Zero again when
+  // a batch has finished; meaningless once the engine shut down (cancelled
+  // sleeps never come back to be counted off), but nothing asks then.
   std::size_t outstanding() const noexcept { return sleeping_ + pool_.outstanding(); }
 
  private:

@@ -1,8 +1,17 @@
-// The uring strategy, loaded as the harness loads it: worker limit, exactly-once, compute offload, failures, the probe.
+// The uring strategy, loaded as the harness loads it: worker limit, exactly-once, compute offload, failures, lifecycle, the probe.
 #include <gtest/gtest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -11,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "fake_batch.hpp"
@@ -26,9 +36,11 @@ struct ThreadLog {
   std::mutex mutex;
   std::vector<std::thread::id> work_threads;    // where op.work ran
   std::vector<std::thread::id> resume_threads;  // where the task went on after co_await io.compute
-  void add(std::thread::id worked, std::thread::id resumed) {
+  std::set<pid_t> work_tids;                    // the kernel's ids of those threads, never reused soon
+  void add(std::thread::id worked, pid_t worked_tid, std::thread::id resumed) {
     const std::lock_guard lock(mutex);
     work_threads.push_back(worked);
+    work_tids.insert(worked_tid);
     resume_threads.push_back(resumed);
   }
 };
@@ -74,12 +86,14 @@ class ScriptBatch final : public concur::Batch {
 
 concur::Task compute_and_note_threads(std::size_t index, concur::Io& io, ThreadLog& log) {
   std::thread::id worked;
+  pid_t worked_tid = 0;
   std::uint64_t sum = 0;
   co_await io.compute([&] {
     worked = std::this_thread::get_id();
+    worked_tid = ::gettid();
     for (std::uint64_t i = 0; i < 100000; ++i) sum += i ^ index;
   });
-  log.add(worked, std::this_thread::get_id());
+  log.add(worked, worked_tid, std::this_thread::get_id());
   concur::Outcome outcome;
   outcome.value = static_cast<std::int64_t>(index) * 10;
   outcome.bytes = sum == 0 ? 0 : 1;  // keeps the loop from being optimised away
@@ -96,11 +110,13 @@ concur::Task compute_sleep_compute(std::size_t index, concur::Io& io, ThreadLog&
   co_await io.compute([&] { value *= 3; });
   co_await io.sleep_for(1ms);
   std::thread::id worked;
+  pid_t worked_tid = 0;
   co_await io.compute([&] {
     value += 1;
     worked = std::this_thread::get_id();
+    worked_tid = ::gettid();
   });
-  log.add(worked, std::this_thread::get_id());
+  log.add(worked, worked_tid, std::this_thread::get_id());
   concur::Outcome outcome;
   outcome.value = static_cast<std::int64_t>(value);
   co_return outcome;
@@ -152,6 +168,19 @@ class UringStrategy : public ::testing::Test {
     return concur_test::run_cycle(*plugin_->strategy, batch, options);
   }
 
+  static concur::RunOptions options(unsigned workers, std::map<std::string, std::string> strategy_options = {}) {
+    concur::RunOptions o;
+    o.workers = workers;
+    o.options = std::move(strategy_options);
+    return o;
+  }
+
+  // Calls stop() when the test leaves, however it leaves: the strategy
+  // object is shared by every test.
+  struct StopsAtTheEnd {
+    ~StopsAtTheEnd() { plugin_->strategy->stop(); }
+  };
+
   static std::unique_ptr<concur::LoadedPlugin> plugin_;
 };
 std::unique_ptr<concur::LoadedPlugin> UringStrategy::plugin_;
@@ -159,7 +188,7 @@ std::unique_ptr<concur::LoadedPlugin> UringStrategy::plugin_;
 TEST_F(UringStrategy, DescribesItself) {
   const concur::Strategy& s = *plugin_->strategy;
   EXPECT_EQ(s.name(), "uring");
-  EXPECT_EQ(s.version(), "1.0.0");
+  EXPECT_EQ(s.version(), "2.0.0");
   EXPECT_FALSE(s.description().empty());
   EXPECT_EQ(s.max_workers(), 0u);
   EXPECT_TRUE(s.availability().available) << s.availability().reason;
@@ -185,7 +214,9 @@ TEST_F(UringStrategy, RespectsAndReachesTheWorkerLimit) {
   EXPECT_EQ(workers.size(), 3u);
   EXPECT_EQ(report.counters.at("peak_in_flight"), 3.0);
   EXPECT_GE(report.counters.at("submissions"), 1.0);
-  EXPECT_EQ(report.counters.at("offload_threads"), 0.0);  // no compute, no helper thread
+  // Started by start(), whether the batch computes or not: online cores by default.
+  EXPECT_EQ(report.counters.at("offload_threads"), static_cast<double>(::sysconf(_SC_NPROCESSORS_ONLN)));
+  EXPECT_EQ(report.counters.at("ring_entries"), 4096.0);
 }
 
 TEST_F(UringStrategy, TasksCompleteInTheirOwnOrder) {
@@ -386,8 +417,157 @@ TEST_F(UringStrategy, RunsBatchAfterBatch) {
   }
 }
 
+// startup: untimed: one start(), then batch after batch on the same engine
+// (new Batch objects of the same tasks, as the harness makes them). Every
+// task runs once each time, and the helper threads are the ones start()
+// made: threads started per batch would bring new kernel thread ids.
+TEST_F(UringStrategy, StartsOnceAndRunsManyBatchesOnTheSameEngine) {
+  concur::Strategy& strategy = *plugin_->strategy;
+  const StopsAtTheEnd stops;
+  const concur::RunOptions o = options(3, {{"offload_threads", "2"}});
+  ScriptBatch first(9, compute_and_note_threads);
+  const concur::RunReport started = strategy.start(first, o);
+  ASSERT_TRUE(started.ok) << started.error;
+  EXPECT_EQ(started.counters.at("offload_threads"), 2.0);
+  EXPECT_EQ(started.counters.at("ring_entries"), 4096.0);
+
+  std::set<pid_t> helpers;
+  for (int repetition = 0; repetition < 4; ++repetition) {
+    ScriptBatch batch(9, compute_and_note_threads);
+    const concur::RunReport report = strategy.run(batch, o);
+    ASSERT_TRUE(report.ok) << "batch " << repetition << ": " << report.error;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      EXPECT_EQ(batch.ends(i), 1) << "batch " << repetition << ", task " << i;
+      EXPECT_EQ(batch.outcome(i).value, static_cast<std::int64_t>(i) * 10);
+    }
+    EXPECT_EQ(report.counters.at("peak_in_flight"), 3.0);
+    EXPECT_GE(report.counters.at("submissions"), 1.0);
+    EXPECT_EQ(report.counters.count("offload_threads"), 0u);  // start()'s figure
+    helpers.insert(batch.log.work_tids.begin(), batch.log.work_tids.end());
+
+    FakeBatch sleeping(FakeBatch::sleeping(9, 1ms));  // same engine, other work: nothing left over
+    const concur::RunReport slept = strategy.run(sleeping, o);
+    ASSERT_TRUE(slept.ok) << slept.error;
+    EXPECT_TRUE(sleeping.every_task_exactly_once());
+    EXPECT_FALSE(sleeping.lane_misuse());
+  }
+  EXPECT_GE(helpers.size(), 1u);
+  EXPECT_LE(helpers.size(), 2u);
+}
+
+// A failed batch shuts the engine down; run() then says so instead of
+// running on a broken engine, until start() makes a new one.
+TEST_F(UringStrategy, AfterAFailedBatchRunRefusesUntilStartedAgain) {
+  concur::Strategy& strategy = *plugin_->strategy;
+  const StopsAtTheEnd stops;
+  const concur::RunOptions o = options(4, {{"offload_threads", "1"}});
+  ScriptBatch broken(4, long_sleep, 2);
+  ASSERT_TRUE(strategy.start(broken, o).ok);
+  concur::RunReport report = strategy.run(broken, o);
+  ASSERT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("no task for index 2"), std::string::npos) << report.error;
+
+  FakeBatch batch(FakeBatch::sleeping(4, 1ms));
+  report = strategy.run(batch, o);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("after a failed batch"), std::string::npos) << report.error;
+  EXPECT_NE(report.error.find("no task for index 2"), std::string::npos) << report.error;
+  EXPECT_NE(report.error.find("start() again"), std::string::npos) << report.error;
+  EXPECT_EQ(batch.starts(0), 0);
+
+  strategy.stop();
+  ASSERT_TRUE(strategy.start(batch, o).ok);
+  report = strategy.run(batch, o);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_TRUE(batch.every_task_exactly_once());
+}
+
+// stop() is called after a failed start() too, and may come without any.
+TEST_F(UringStrategy, StopWithoutASuccessfulStartIsHarmless) {
+  concur::Strategy& strategy = *plugin_->strategy;
+  strategy.stop();
+  strategy.stop();
+  FakeBatch batch(FakeBatch::sleeping(2, 1ms));
+  concur::RunReport report = strategy.run(batch, options(2));
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("without a successful start()"), std::string::npos) << report.error;
+
+  EXPECT_FALSE(strategy.start(batch, options(2, {{"ring_entries", "none"}})).ok);
+  strategy.stop();
+  report = strategy.run(batch, options(2));
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("without a successful start()"), std::string::npos) << report.error;
+  EXPECT_EQ(batch.starts(0), 0);
+
+  report = run(batch, 2);  // and then a whole cycle works
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_TRUE(batch.every_task_exactly_once());
+}
+
+// Options are read in start(): a bad one fails it, with today's messages.
+TEST_F(UringStrategy, BadOptionFailsStart) {
+  concur::Strategy& strategy = *plugin_->strategy;
+  FakeBatch batch(FakeBatch::sleeping(2, 0ms));
+  const std::pair<std::map<std::string, std::string>, std::string> cases[] = {
+      {{{"offload_threads", "0"}}, "option offload_threads: expected a positive integer"},
+      {{{"offload_threads", "2x"}}, "option offload_threads: expected a positive integer"},
+      {{{"ring_entries", "-1"}}, "option ring_entries: expected a positive integer"},
+      {{{"ring_entries", ""}}, "option ring_entries: expected a positive integer"},
+  };
+  for (const auto& [strategy_options, message] : cases) {
+    const concur::RunReport report = strategy.start(batch, options(2, strategy_options));
+    strategy.stop();
+    EXPECT_FALSE(report.ok);
+    EXPECT_EQ(report.error, message);
+  }
+  const concur::RunReport report = strategy.start(batch, options(0));
+  strategy.stop();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.error, "workers must be at least 1");
+  EXPECT_EQ(batch.starts(0), 0);
+}
+
+// Makes io_uring_setup fail with EPERM in this process from now on, as a
+// container runtime's seccomp profile does; false when it cannot.
+bool block_io_uring_setup() {
+  sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  const sock_fprog program{static_cast<unsigned short>(std::size(filter)), filter};
+  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == 0;
+}
+
+// When the kernel refuses the ring, start() says why in the very words the
+// probe uses for the same ring. In a child process (the filter cannot be
+// lifted) io_uring_setup is blocked by seccomp; the probe of a plugin loaded
+// there and start() of the one loaded here must then give the same reason.
+TEST_F(UringStrategy, RefusedRingFailsStartWithTheProbesExplanation) {
+  const auto refused = [] {
+    if (!block_io_uring_setup()) {
+      std::fprintf(stderr, "could not install a seccomp filter\n");
+      std::_Exit(2);
+    }
+    const concur::LoadedPlugin blocked = concur::load_plugin(uring_plugin());
+    FakeBatch batch(FakeBatch::sleeping(2, 1ms));
+    const concur::RunReport report = plugin_->strategy->start(batch, options(2, {{"offload_threads", "1"}}));
+    plugin_->strategy->stop();
+    std::fprintf(stderr, "probe: %s\nstart: %s\n", blocked.availability.reason.c_str(), report.error.c_str());
+    std::string disabled;
+    std::getline(std::ifstream("/proc/sys/kernel/io_uring_disabled"), disabled);
+    const bool explained = disabled == "1" || report.error.find("seccomp") != std::string::npos;
+    const bool as_probe = !blocked.availability.available && !report.ok && report.error == blocked.availability.reason;
+    // Leaves at once: no destructor, no atexit handler of the parent's state runs here.
+    std::_Exit(explained && as_probe && batch.starts(0) == 0 ? 0 : 1);
+  };
+  EXPECT_EXIT(refused(), ::testing::ExitedWithCode(0),
+              "start: io_uring_setup failed for a ring of 4096 SQ and 8192 CQ entries: Operation not permitted");
+}
+
 // CONCUR_URING_FORCE_UNAVAILABLE makes the probe say no, as on a machine
-// where io_uring is disabled: the reason is shown and run() refuses loudly.
+// where io_uring is disabled: the reason is shown and start() refuses loudly.
 TEST(UringStrategyProbe, ForcedUnavailableIsReportedAndRunRefuses) {
   ASSERT_EQ(::setenv("CONCUR_URING_FORCE_UNAVAILABLE", "pretending kernel.io_uring_disabled = 2", 1), 0);
   std::unique_ptr<concur::LoadedPlugin> plugin;
@@ -407,8 +587,10 @@ TEST(UringStrategyProbe, ForcedUnavailableIsReportedAndRunRefuses) {
   FakeBatch batch(FakeBatch::sleeping(3, 1ms));
   concur::RunOptions options;
   options.workers = 2;
-  const concur::RunReport report = plugin->strategy->run(batch, options);
+  const concur::RunReport report = plugin->strategy->start(batch, options);
+  plugin->strategy->stop();
   EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.error.find("io_uring is unavailable"), std::string::npos) << report.error;
   EXPECT_NE(report.error.find("pretending kernel.io_uring_disabled = 2"), std::string::npos) << report.error;
   EXPECT_EQ(batch.starts(0), 0);
 }
