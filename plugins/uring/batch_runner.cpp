@@ -105,7 +105,7 @@ void BatchRunner::run() {
 std::map<std::string, double> BatchRunner::counters() const {
   return {
       {"submissions", static_cast<double>(engine_.ring().submit_calls() - submissions_before_)},
-      {"peak_in_flight", static_cast<double>(peak_in_flight_)},
+      {"loop_peak_in_flight", static_cast<double>(peak_in_flight_)},
   };
 }
 

@@ -33,7 +33,7 @@ class BatchRunner {
   void run();
 
   // Figures for run()'s RunReport::counters: submissions (io_uring_enter
-  // calls in this batch), peak_in_flight.
+  // calls in this batch), loop_peak_in_flight.
   std::map<std::string, double> counters() const;
 
  private:

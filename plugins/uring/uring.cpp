@@ -56,10 +56,11 @@ class Uring final : public concur::Strategy {
     return report;
   }
 
-  void stop() noexcept override {
+  concur::RunReport stop() noexcept override {
     engine_.reset();
     failed_batch_ = false;
     failed_why_.clear();
+    return {};
   }
 
  private:

@@ -408,6 +408,25 @@ TEST_F(Cli, APluginThatStartsAThreadDoesNotDisableFork) {
   EXPECT_NE(r.out.find("loiter/fork/workers:2"), std::string::npos) << r.out;
 }
 
+// A strategy's own counters cannot overwrite the harness's figures.
+TEST_F(Cli, StrategyCountersDoNotReplaceTheHarnesssFigures) {
+  write("tiny.yaml", tiny_suite);
+  Result r = concur(std::string("run tiny.yaml --plugin-dir ") + CONCUR_TEST_BAD_PLUGIN_DIR +
+                    "/boastful --strategy boastful --filter loiter -r 2 --out o.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  int iterations = 0;
+  const json doc = read_json("o.json");
+  for (const json& b : doc.at("benchmarks")) {
+    if (b.at("run_type") != "iteration") continue;
+    ++iterations;
+    EXPECT_EQ(b.at("peak_in_flight"), 1) << b.dump();
+    EXPECT_EQ(b.at("ok"), 3) << b.dump();
+    EXPECT_GE(b.at("startup_seconds").get<double>(), 0) << b.dump();
+    EXPECT_EQ(b.at("boasts"), 1) << b.dump();  // its own name is its own
+  }
+  EXPECT_EQ(iterations, 2);
+}
+
 // A plugin in --plugin-dir replaces a built-in of the same name, and says so.
 TEST_F(Cli, APluginDirReplacesABuiltInOfTheSameName) {
   fs::create_directories(dir_ / "mine");

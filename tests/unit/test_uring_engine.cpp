@@ -406,7 +406,7 @@ TEST(UringEngine, StartsHelperThreadsOnceAndIsIdleAfterEveryBatch) {
     runner.run();
     EXPECT_EQ(batch.order().size(), 12u);
     for (std::size_t i = 0; i < batch.size(); ++i) EXPECT_EQ(batch.started(i), 1) << "task " << i;
-    EXPECT_EQ(runner.counters().at("peak_in_flight"), 4.0);
+    EXPECT_EQ(runner.counters().at("loop_peak_in_flight"), 4.0);
     EXPECT_GE(runner.counters().at("submissions"), 1.0);
     EXPECT_EQ(engine.leftovers(), "");
     EXPECT_EQ(engine.loop().in_kernel(), 0u);

@@ -212,7 +212,7 @@ TEST_F(UringStrategy, RespectsAndReachesTheWorkerLimit) {
     EXPECT_EQ(batch.outcome(i).value, static_cast<std::int64_t>(i) * 10);
   }
   EXPECT_EQ(workers.size(), 3u);
-  EXPECT_EQ(report.counters.at("peak_in_flight"), 3.0);
+  EXPECT_EQ(report.counters.at("loop_peak_in_flight"), 3.0);
   EXPECT_GE(report.counters.at("submissions"), 1.0);
   // Started by start(), whether the batch computes or not: online cores by default.
   EXPECT_EQ(report.counters.at("offload_threads"), static_cast<double>(::sysconf(_SC_NPROCESSORS_ONLN)));
@@ -250,7 +250,7 @@ TEST_F(UringStrategy, ThousandTasksOnAThousandWorkers) {
   for (std::size_t i = 0; i < batch.size(); ++i) workers.insert(batch.worker(i));
   EXPECT_EQ(workers.size(), 1000u);
   EXPECT_LT(*workers.rbegin(), 1000u);
-  EXPECT_EQ(report.counters.at("peak_in_flight"), 1000.0);
+  EXPECT_EQ(report.counters.at("loop_peak_in_flight"), 1000.0);
 }
 
 // A 4-entry SQ cannot hold 100 timeouts: the Io must submit to make room.
@@ -440,7 +440,7 @@ TEST_F(UringStrategy, StartsOnceAndRunsManyBatchesOnTheSameEngine) {
       EXPECT_EQ(batch.ends(i), 1) << "batch " << repetition << ", task " << i;
       EXPECT_EQ(batch.outcome(i).value, static_cast<std::int64_t>(i) * 10);
     }
-    EXPECT_EQ(report.counters.at("peak_in_flight"), 3.0);
+    EXPECT_EQ(report.counters.at("loop_peak_in_flight"), 3.0);
     EXPECT_GE(report.counters.at("submissions"), 1.0);
     EXPECT_EQ(report.counters.count("offload_threads"), 0u);  // start()'s figure
     helpers.insert(batch.log.work_tids.begin(), batch.log.work_tids.end());
