@@ -117,16 +117,15 @@ bool ensure_started(const CaseContext& ctx, benchmark::State& state) {
   auto [report, seconds] = start(ctx);
   const Started& now = ctx.started[&s] = Started{&ctx.c, &ctx.result, std::move(report), seconds};
   if (!now.report.ok) {
-    const std::string why = "start: " + now.report.error;
+    break_case(ctx, state, "start: " + now.report.error);
     stop(s, ctx.started);
-    break_case(ctx, state, why);
     return false;
   }
   for (unsigned i = 0; i < ctx.suite.warmup; ++i) {
     ctx.note("warm-up batch " + std::to_string(i + 1));
     if (std::string why = untimed_batch(ctx); !why.empty()) {
-      stop(s, ctx.started);
       break_case(ctx, state, "warm-up: " + why);
+      stop(s, ctx.started);
       return false;
     }
   }
@@ -198,13 +197,12 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
   }
   BatchSummary s = batch.check(ctx.c.workers, report);
   if (!stopped.ok) s.problems.push_back("stop: " + stopped.error);
+  ctx.result.timeline = batch.records();
   if (ctx.log) {
-    const std::vector<TaskRecord> records = batch.records();
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      ctx.log->result(i, ctx.entry.workload->result_text(i, records[i].outcome));
+    for (std::size_t i = 0; i < ctx.result.timeline.size(); ++i) {
+      ctx.log->result(i, ctx.entry.workload->result_text(i, ctx.result.timeline[i].outcome));
     }
   }
-  ctx.result.timeline = batch.records();
   ctx.result.external_cpu_seconds.push_back(
       report.external_cpu_seconds +
       (timed_startup ? started.external_cpu_seconds + stopped.external_cpu_seconds : 0.0));

@@ -98,12 +98,9 @@ class Fork final : public concur::Strategy {
   }
 
   concur::RunReport stop() noexcept override {
-    return concur::guarded_run([&] {
-      concur::RunReport stopped;
-      if (pool_) stopped = cpu_only(pool_->stop());
-      pool_.reset();
-      return stopped;
-    });
+    // Released whatever stop() says: the pool's destructor kills and reaps what is left.
+    const std::unique_ptr<concur_fork::Pool> pool = std::move(pool_);
+    return concur::guarded_run([&] { return pool ? cpu_only(pool->stop()) : concur::RunReport{}; });
   }
 
  private:

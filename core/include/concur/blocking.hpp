@@ -50,7 +50,7 @@ inline std::string run_to_end(Batch& batch, std::size_t index, Io& io, unsigned 
 }
 
 // Runs `body` (returning a RunReport), turning anything it throws into a failed
-// report: the usual shape of Strategy::run, which must not throw.
+// report: the usual shape of Strategy::start, run and stop, which must not throw.
 template <class Body>
 RunReport guarded_run(Body&& body) noexcept {
   try {
