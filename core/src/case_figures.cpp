@@ -13,16 +13,20 @@ std::vector<CaseFigures> case_figures(const SuiteRun& run) {
   for (std::size_t i = 0; i < run.cases.size(); ++i) index_of[run.cases[i].name] = i;
 
   std::vector<CaseFigures> figures(run.cases.size());
+  std::vector<std::vector<double>> startups(run.cases.size());
   for (const auto& r : run.runs) {
     if (r.run_type != benchmark::BenchmarkReporter::Run::RT_Iteration || r.error_occurred) continue;
     auto it = index_of.find(r.run_name.function_name);
-    if (it != index_of.end()) figures[it->second].times.push_back(real_seconds(r));
+    if (it == index_of.end()) continue;
+    figures[it->second].times.push_back(real_seconds(r));
+    if (auto c = r.counters.find("startup_seconds"); c != r.counters.end()) startups[it->second].push_back(c->second.value);
   }
   for (std::size_t i = 0; i < figures.size(); ++i) {
     CaseFigures& f = figures[i];
     if (!run.results[i].failure.empty()) f.times.clear();
     if (f.times.empty()) continue;
     f.median = median(f.times);
+    if (!startups[i].empty()) f.startup_median = median(startups[i]);
     f.min = *std::min_element(f.times.begin(), f.times.end());
     f.max = *std::max_element(f.times.begin(), f.times.end());
     f.relative_stddev = relative_stddev(f.times);

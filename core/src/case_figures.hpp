@@ -11,6 +11,7 @@ namespace concur {
 struct CaseFigures {
   std::vector<double> times;         // seconds, every passed timed repetition
   double median = 0, min = 0, max = 0, relative_stddev = 0;
+  double startup_median = 0;         // seconds: Strategy::start, as the harness timed it
   // vs the same strategy's smallest worker count in the same entry
   std::optional<double> speedup;
   std::optional<double> efficiency;  // speedup / (workers / baseline workers)

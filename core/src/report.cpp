@@ -45,7 +45,7 @@ void print_report(std::ostream& out, const Suite& suite, const SuiteRun& run, un
       out << '\n' << c.entry_name << " (" << params_text(*find_workload_type(e.workload), e.params) << ")\n";
       out << std::left << std::setw(12) << "strategy" << std::right << std::setw(9) << "workers" << std::setw(12)
           << "median" << std::setw(9) << "stddev" << std::setw(10) << "speedup" << std::setw(10) << "vs seq"
-          << std::setw(12) << "efficiency" << '\n';
+          << std::setw(12) << "efficiency" << std::setw(11) << "start-up" << '\n';
     }
     const CaseFigures& f = figures[i];
     const bool over = c.workers > online_cores;
@@ -57,10 +57,11 @@ void print_report(std::ostream& out, const Suite& suite, const SuiteRun& run, un
     }
     out << std::setw(12) << format_seconds(f.median) << std::setw(10) << spread(f) << std::setw(10)
         << factor(f.speedup) << std::setw(10) << factor(f.vs_sequential) << std::setw(12) << percent(f.efficiency)
-        << '\n';
+        << std::setw(11) << format_seconds(f.startup_median) << '\n';
   }
   out << "\nmedian of " << suite.repetitions << " repetitions; speedup vs the same strategy's fewest workers; "
-      << "efficiency = speedup / worker ratio\n";
+      << "efficiency = speedup / worker ratio; start-up (Strategy::start) is "
+      << (suite.startup == Startup::timed ? "inside" : "outside") << " the timed median\n";
   if (oversubscribed_any) {
     out << "* more workers than the " << online_cores << " online cores: CPU-bound scaling cannot go past "
         << online_cores << " here\n";
