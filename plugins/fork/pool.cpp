@@ -160,6 +160,9 @@ void Pool::handle(unsigned lane) {
     const Received received = receive_message(worker.socket.get(), max_worker_message_bytes);
     if (!received.eof) {
       const WorkerMessage message = decode_worker_message(received.bytes);
+      if (const auto* result = std::get_if<ResultMessage>(&message); result && worker.state == State::working) {
+        return take(worker, *result);
+      }
       if (const auto* failed = std::get_if<FailedMessage>(&message)) {
         throw std::runtime_error("worker pid " + std::to_string(worker.pid) + ": " + failed->message);
       }
@@ -175,19 +178,7 @@ void Pool::handle(unsigned lane) {
         worker.state = State::idle;
         return;
       }
-      const auto* result = std::get_if<ResultMessage>(&message);
-      if (!result || worker.state != State::working) throw WireError("a message out of turn");
-      if (result->index >= recorded_.size()) {
-        throw WireError("a result for task " + std::to_string(result->index) + " of a batch of " +
-                        std::to_string(recorded_.size()));
-      }
-      count_cpu(worker, result->cpu_ns);
-      batch_->record(result->record);  // a second record of one index is the batch's to count
-      if (!recorded_[result->index]) {
-        recorded_[result->index] = true;
-        ++finished_;
-      }
-      return;
+      throw WireError("a message out of turn");
     }
   } catch (const ChannelError&) {
     // A broken socket (a reset, a message cut off by the worker's death)
@@ -205,7 +196,39 @@ void Pool::handle(unsigned lane) {
   lose(lane, Failure::died);
 }
 
+void Pool::take(Worker& worker, const ResultMessage& result) {
+  if (result.index >= recorded_.size()) {
+    throw WireError("a result for task " + std::to_string(result.index) + " of a batch of " +
+                    std::to_string(recorded_.size()));
+  }
+  count_cpu(worker, result.cpu_ns);
+  batch_->record(result.record);  // a second record of one index is the batch's to count
+  if (!recorded_[result.index]) {
+    recorded_[result.index] = true;
+    ++finished_;
+  }
+}
+
+void Pool::take_waiting_results(unsigned lane) {
+  Worker& worker = *lanes_[lane];
+  try {
+    for (;;) {
+      pollfd ready{worker.socket.get(), POLLIN, 0};
+      if (::poll(&ready, 1, 0) <= 0 || (ready.revents & POLLIN) == 0) return;
+      const Received received = receive_message(worker.socket.get(), max_worker_message_bytes);
+      if (received.eof) return;
+      const WorkerMessage message = decode_worker_message(received.bytes);
+      if (const auto* result = std::get_if<ResultMessage>(&message)) take(worker, *result);
+    }
+  } catch (const ChannelError&) {
+  } catch (const WireError&) {
+    // What is left of a dying worker's socket: its running task is lost either way.
+  }
+}
+
 void Pool::lose(unsigned lane, Failure failure) {
+  // Results it sent before it was found overdue are still its tasks' records.
+  take_waiting_results(lane);
   LaneSlot& slot = board_.lane(lane);
   const pid_t pid = lanes_[lane]->pid;
   // Killed even when its socket already closed: then the worker is exiting

@@ -13,6 +13,7 @@
 #include "claim_board.hpp"
 #include "concur/batch.hpp"
 #include "fork_server.hpp"
+#include "wire.hpp"
 #include "common/unique_fd.hpp"
 
 namespace concur_fork {
@@ -70,6 +71,10 @@ class Pool {
   // deadline at most) and handles what they said; then ends overdue tasks.
   void wait_and_handle();
   void handle(unsigned lane);
+  // Records a worker's result for this run's batch.
+  void take(Worker& worker, const ResultMessage& result);
+  // Takes the results already waiting in a worker's socket, without blocking.
+  void take_waiting_results(unsigned lane);
   // The worker is gone or overdue: it is killed and reaped, the task it was
   // running recorded as an error saying why, and a replacement forked.
   void lose(unsigned lane, Failure failure);
