@@ -6,6 +6,8 @@
 #include <string>
 #include <thread>
 
+#include "concur/curl_transfer.hpp"
+
 namespace concur {
 namespace {
 
@@ -13,11 +15,6 @@ struct CurlEasyDeleter {
   void operator()(CURL* h) const noexcept { curl_easy_cleanup(h); }
 };
 using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
-
-std::size_t append_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
 
 class BlockingIo final : public Io {
  public:
@@ -37,7 +34,12 @@ class BlockingIo final : public Io {
 
   bool begin(HttpGet& op) noexcept override {
     try {
-      get(op.url, op.response);
+      if (!easy_) {
+        easy_.reset(curl_easy_init());
+        if (!easy_) throw std::runtime_error("curl_easy_init failed");
+      }
+      CurlTransfer transfer(easy_.get(), op);
+      transfer.finish(curl_easy_perform(easy_.get()));
     } catch (...) {
       op.failure = std::current_exception();
     }
@@ -45,29 +47,8 @@ class BlockingIo final : public Io {
   }
 
  private:
-  void get(const std::string& url, HttpResponse& response) {
-    if (!easy_) {
-      easy_.reset(curl_easy_init());
-      if (!easy_) throw std::runtime_error("curl_easy_init failed");
-    }
-    CURL* h = easy_.get();
-    char error[CURL_ERROR_SIZE] = {};
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-    // Signals would interrupt other threads' sleeps; the threaded resolver needs none.
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
-    CURLcode rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) {
-      response.error = error[0] ? error : curl_easy_strerror(rc);
-      response.status = 0;
-      return;
-    }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
-  }
-
+  // Made on first use, in the thread (or process) that uses it, and kept: its
+  // connection is reused for the next request to the same server.
   CurlEasy easy_;
 };
 

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <coroutine>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <string>
@@ -14,7 +15,11 @@ namespace concur {
 struct HttpResponse {
   long status = 0;      // HTTP status code; 0 when no response arrived
   std::string body;
-  std::string error;    // transport failure (connect, timeout, malformed reply); empty if a response arrived
+  // Why the exchange failed (refused, reset, closed without a reply, timed
+  // out, truncated, malformed, a body over the cap, too many redirects); empty
+  // when a whole response arrived, whatever its status.
+  std::string error;
+  std::chrono::nanoseconds first_byte{0};  // from the request's start to the response's first byte; 0 if none came
 };
 
 // A task awaits Io operations: co_await io.sleep_for(100ms), co_await io.http_get(url),
@@ -36,6 +41,8 @@ class Io {
   };
   struct HttpGet : Operation {
     std::string url;
+    std::chrono::nanoseconds timeout{0};  // for the whole request; zero means none
+    std::uint64_t max_bytes = 0;          // a longer body is an error; zero means no cap
     HttpResponse response;
   };
   // CPU-bound work. An event loop should run it off the loop thread.
@@ -69,9 +76,11 @@ class Io {
     a.op.duration = d;
     return a;
   }
-  Awaiter<HttpGet> http_get(std::string url) {
+  Awaiter<HttpGet> http_get(std::string url, std::chrono::nanoseconds timeout = {}, std::uint64_t max_bytes = 0) {
     Awaiter<HttpGet> a{*this, {}};
     a.op.url = std::move(url);
+    a.op.timeout = timeout;
+    a.op.max_bytes = max_bytes;
     return a;
   }
   Awaiter<Compute> compute(std::function<void()> work) {
