@@ -86,10 +86,17 @@ class HostServices final : public Host {
         return nullptr;
       }
       Params params;
-      for (const auto& [key, value] : doc.at("params").items()) {
-        if (value.is_array()) params.set(key, value.get<std::vector<std::int64_t>>());
-        else if (value.is_string()) params.set(key, value.get<std::string>());
-        else params.set(key, value.get<std::int64_t>());
+      const json& given = doc.at("params");
+      for (const ParamSpec& spec : type->params) {
+        const json& value = given.at(spec.name);
+        switch (spec.kind) {
+          case ParamKind::integer:
+          case ParamKind::size:
+          case ParamKind::duration: params.set(spec.name, value.get<std::int64_t>()); break;
+          case ParamKind::integer_list: params.set(spec.name, value.get<std::vector<std::int64_t>>()); break;
+          case ParamKind::text: params.set(spec.name, value.get<std::string>()); break;
+          case ParamKind::words: params.set(spec.name, value.get<std::vector<std::string>>()); break;
+        }
       }
       MappedInputStore inputs(placement_in(doc));
       return std::make_unique<WorkloadTaskSource>(type->create(params, doc.at("seed").get<std::uint64_t>(), inputs),

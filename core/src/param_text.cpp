@@ -26,6 +26,11 @@ std::string param_text(const ParamSpec& spec, const ParamValue& value) {
     if (list->size() > shown) s += " (" + std::to_string(list->size()) + " items)";
     return s;
   }
+  if (const auto* words = std::get_if<std::vector<std::string>>(&value)) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < words->size(); ++i) s += (i ? ", " : "") + (*words)[i];
+    return s + "]";
+  }
   return '"' + std::get<std::string>(value) + '"';
 }
 

@@ -189,6 +189,15 @@ std::string read_text(const ParamSpec& spec, const Value& value) {
   return text;
 }
 
+std::vector<std::string> read_words(const Value& value) {
+  const YAML::Node& node = value.node();
+  if (node.IsScalar()) return {read_scalar(value, "a word or a list of words")};
+  if (!node.IsSequence()) value.fail_expected("a word or a list of words");
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < node.size(); ++i) words.push_back(read_scalar(value.element(i, node[i]), "a word"));
+  return words;
+}
+
 bool is_known_strategy(const std::string& name, const std::vector<std::string>& known) {
   return name == "all" || std::find(known.begin(), known.end(), name) != known.end();
 }
@@ -333,7 +342,7 @@ std::string read_scalar(const Value& value, const std::string& expected) {
   return value.node().Scalar();
 }
 
-ParamValue read_param(const ParamSpec& spec, const Value& value) {
+ParamValue read_param_kind(const ParamSpec& spec, const Value& value) {
   switch (spec.kind) {
     case ParamKind::integer: return read_integer(value, spec.min, spec.max);
     case ParamKind::size:
@@ -345,8 +354,17 @@ ParamValue read_param(const ParamSpec& spec, const Value& value) {
           [](const std::string& text) { return static_cast<std::uint64_t>(parse_duration(text).count()); });
     case ParamKind::integer_list: return read_integer_list(spec, value);
     case ParamKind::text: return read_text(spec, value);
+    case ParamKind::words: return read_words(value);
   }
   value.fail("parameter kind unknown to the suite reader; expected a ParamKind it handles");
+}
+
+ParamValue read_param(const ParamSpec& spec, const Value& value) {
+  ParamValue read = read_param_kind(spec, value);
+  if (spec.check) {
+    if (std::string problem = spec.check(read); !problem.empty()) value.fail(problem);
+  }
+  return read;
 }
 
 std::vector<unsigned> read_workers(const Value& value) {

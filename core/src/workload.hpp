@@ -25,9 +25,10 @@ enum class ParamKind {
   duration,      // 100ms                   -> int64 nanoseconds
   integer_list,  // [0, 1, 2] or {range: 5} -> vector<int64>
   text,          // "Key"                   -> string
+  words,         // top20 or [CN, IN, A]    -> vector<string>
 };
 
-using ParamValue = std::variant<std::int64_t, std::vector<std::int64_t>, std::string>;
+using ParamValue = std::variant<std::int64_t, std::vector<std::int64_t>, std::string, std::vector<std::string>>;
 
 struct ParamSpec {
   std::string name;
@@ -36,6 +37,9 @@ struct ParamSpec {
   std::int64_t min = 0;                        // for integer / size / duration / list elements
   std::int64_t max = INT64_MAX;
   std::string help;
+  // Beyond kind and range: "" when the value is acceptable, else the problem,
+  // reported at the value's place in the suite.
+  std::function<std::string(const ParamValue&)> check = {};
 };
 
 // Resolved parameters of one workload entry: every spec'd name has a value.
@@ -48,6 +52,9 @@ class Params {
     return std::get<std::vector<std::int64_t>>(values_.at(name));
   }
   const std::string& text(const std::string& name) const { return std::get<std::string>(values_.at(name)); }
+  const std::vector<std::string>& words(const std::string& name) const {
+    return std::get<std::vector<std::string>>(values_.at(name));
+  }
   const std::map<std::string, ParamValue>& all() const { return values_; }
 
  private:

@@ -17,6 +17,7 @@ const char* kind_name(ParamKind k) {
     case ParamKind::duration: return "duration";
     case ParamKind::integer_list: return "list";
     case ParamKind::text: return "text";
+    case ParamKind::words: return "words";
   }
   return "?";
 }
