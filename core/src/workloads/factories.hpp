@@ -12,5 +12,6 @@ std::unique_ptr<Workload> make_rc4_workload(const Params& params, std::uint64_t 
 std::unique_ptr<Workload> make_sha256_workload(const Params& params, std::uint64_t seed, InputStore& inputs);
 std::unique_ptr<Workload> make_loiter_workload(const Params& params, std::uint64_t seed, InputStore& inputs);
 std::unique_ptr<Workload> make_fault_workload(const Params& params, std::uint64_t seed, InputStore& inputs);
+std::unique_ptr<Workload> make_downloads_workload(const Params& params, std::uint64_t seed, InputStore& inputs);
 
 }  // namespace concur

@@ -2,9 +2,16 @@
 #include <algorithm>
 
 #include "workloads/factories.hpp"
+#include "workloads/flag_codes.hpp"
 
 namespace concur {
 namespace {
+
+std::string check_server(const std::string& server) {
+  if (server == "local" || server == "delay" || server == "error") return {};
+  if (server.rfind("http://", 0) == 0 || server.rfind("https://", 0) == 0) return {};
+  return "'" + server + "' is no server; expected local, delay, error or a URL such as http://127.0.0.1:8001/flags";
+}
 
 constexpr std::int64_t KiB = 1024;
 constexpr std::int64_t MiB = 1024 * KiB;
@@ -53,6 +60,22 @@ std::vector<WorkloadType> build_types() {
            {"hang_at", ParamKind::integer_list, std::vector<std::int64_t>{}, 0, max_jobs, "tasks that sleep an hour"},
        },
        make_fault_workload},
+      {"downloads",
+       "one HTTP GET per flag image: ok (200, checked against the server's manifest), not_found (404) or error",
+       {
+           {"server", ParamKind::text, std::string{"local"}, 1, 4096,
+            "an embedded server profile (local, delay, error), started by concur, or a base URL",
+            [](const ParamValue& v) { return check_server(std::get<std::string>(v)); }},
+           {"codes", ParamKind::words, std::vector<std::string>{"top20"}, 0, 0,
+            "top20, all (194), every (AA..ZZ, 676), or codes and letters: [CN, US, B]",
+            [](const ParamValue& v) { return check_code_words(std::get<std::vector<std::string>>(v)); }},
+           {"limit", ParamKind::integer, std::int64_t{0}, 0, 676, "the first N codes after sorting; 0 = all"},
+           {"repeat", ParamKind::integer, std::int64_t{1}, 1, max_jobs, "the codes, this many times over"},
+           {"timeout", ParamKind::duration, std::int64_t{10 * s}, 0, 3600 * s, "per request; 0 = none"},
+           {"max_bytes", ParamKind::size, std::int64_t{MiB}, 1, GiB, "a longer body is an error"},
+           {"save", ParamKind::text, std::string{}, 0, 4096, "a folder to write <cc>.gif files to; empty = none"},
+       },
+       make_downloads_workload},
   };
 }
 

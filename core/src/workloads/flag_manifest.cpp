@@ -1,0 +1,53 @@
+#include "workloads/flag_manifest.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "blocking_io.hpp"
+
+namespace concur {
+
+std::optional<FlagManifest::File> FlagManifest::find(const std::string& code) const {
+  const auto it = files_.find(code);
+  if (it == files_.end()) return std::nullopt;
+  return it->second;
+}
+
+FlagManifest parse_flag_manifest(const std::string& json_text) {
+  std::map<std::string, FlagManifest::File> files;
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(json_text);
+    for (const auto& [code, entry] : doc.at("files").items()) {
+      std::string upper = code;
+      for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+      files[upper] = {entry.at("size").get<std::uint64_t>(), entry.at("sha256").get<std::string>()};
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("not a flag manifest: ") + e.what());
+  }
+  return FlagManifest(std::move(files));
+}
+
+FlagManifest fetch_flag_manifest(const std::string& base_url) {
+  const std::string url = base_url + "/manifest.json";
+  const std::unique_ptr<Io> io = make_blocking_io();
+  Io::HttpGet get;
+  get.url = url;
+  get.timeout = std::chrono::seconds(10);
+  get.max_bytes = 1 << 20;
+  io->begin(get);
+  if (get.failure) std::rethrow_exception(get.failure);
+  const HttpResponse& r = get.response;
+  if (!r.error.empty()) throw std::runtime_error(url + ": " + r.error);
+  if (r.status == 404) return {};
+  if (r.status != 200) throw std::runtime_error(url + ": HTTP " + std::to_string(r.status));
+  try {
+    return parse_flag_manifest(r.body);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(url + ": " + e.what());
+  }
+}
+
+}  // namespace concur
