@@ -113,6 +113,7 @@ void BatchRun::record_remote(std::size_t index, unsigned worker, std::int64_t st
   r.end_ns = end;
   r.completion = completions_.fetch_add(1);
   r.outcome = std::move(outcome);
+  if (tick_) tick_();
 }
 
 Task BatchRun::wrap(std::size_t index, Io& io, unsigned worker) {
@@ -133,6 +134,7 @@ Task BatchRun::wrap(std::size_t index, Io& io, unsigned worker) {
   in_flight_.fetch_sub(1);
   const std::uint64_t position = completions_.fetch_add(1);
   log_end(index, outcome);
+  if (tick_) tick_();
   if (first_run) {
     TaskRecord& r = records_[index];
     r.worker = worker;

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,6 +49,9 @@ class BatchRun final : public Batch {
   // Calls strategy.run on this batch: the window every task must start and end in.
   RunReport run(Strategy& strategy, const RunOptions& options);
 
+  // `tick` is called once as each task ends, on whatever thread ends it (a progress bar).
+  void on_task_end(std::function<void()> tick) { tick_ = std::move(tick); }
+
   // Call after run(): every task exactly once and inside the window, every
   // outcome verified by the workload, in-flight peak within `workers`, the
   // strategy's own report.
@@ -78,6 +82,7 @@ class BatchRun final : public Batch {
   std::atomic<unsigned> in_flight_{0};
   std::atomic<unsigned> peak_{0};
   std::atomic<std::uint64_t> completions_{0};
+  std::function<void()> tick_;
   mutable std::mutex problems_mutex_;
   std::vector<std::string> problems_;
 };

@@ -31,7 +31,20 @@ struct RunCommandOptions {
   std::string command_line;
 };
 
+struct FlagsOptions {
+  std::vector<std::string> codes;  // CC arguments: codes and letters
+  bool all = false;
+  bool every = false;
+  std::size_t limit = 0;           // 0: no limit
+  std::optional<unsigned> max_req;
+  std::string server = "LOCAL";
+  std::string strategy = "threads";
+  bool verbose = false;
+  std::string save;
+};
+
 int list_command(const CommonOptions& common);
+int flags_command(const CommonOptions& common, const FlagsOptions& options);
 int run_command(const CommonOptions& common, const RunCommandOptions& options);
 // Exit 0 when every check passed, 1 when one failed or the strategy is unavailable, 2 when the file is no plugin.
 int check_plugin_command(const std::filesystem::path& file);

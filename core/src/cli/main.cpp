@@ -60,17 +60,39 @@ int main(int argc, char** argv) {
       "check-plugin", "Run the conformance checks on one plugin file and print a pass/fail report (exit 0 or 1)");
   check->add_option("plugin", plugin_file, "Plugin shared library (.so)")->required()->check(CLI::ExistingFile);
 
-  for (CLI::App* sub : {list, run_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
+  FlagsOptions flags;
+  CLI::App* flags_cmd = app.add_subcommand(
+      "flags", "Download flag images with one strategy and tally them, as the original flags2 command did");
+  flags_cmd->add_option("codes", flags.codes, "Country codes (CN) or letters (C: every code starting with it)");
+  flags_cmd->add_flag("-a,--all", flags.all, "All 194 country codes");
+  flags_cmd->add_flag("-e,--every", flags.every, "Every code from AA to ZZ (676)");
+  flags_cmd->add_option("-l,--limit", flags.limit, "Only the first N codes")->check(CLI::Range(std::size_t{1}, std::size_t{676}));
+  flags_cmd->add_option("-m,--max-req", flags.max_req, "Concurrent requests (default 30; 1 for sequential)")
+      ->check(CLI::Range(1u, 100000u));
+  flags_cmd->add_option("-s,--server", flags.server, "LOCAL, DELAY, ERROR or a base URL (default LOCAL)");
+  flags_cmd->add_option("-S,--strategy", flags.strategy, "Strategy to download with (default threads)");
+  flags_cmd->add_flag("-v,--verbose", flags.verbose, "A line per request instead of the progress bar");
+  flags_cmd->add_option("--save", flags.save, "Write the images to this folder as <cc>.gif")->check(CLI::ExistingDirectory);
+
+  for (CLI::App* sub : {list, run_cmd, flags_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? exit_ok : exit_usage;
+    // One line, as every other concur error: CLI11's own print adds a second.
+    std::cerr << "concur: " << e.what() << " (see concur --help)\n";
+    return exit_usage;
   }
 
   for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
   if (*list) return list_command(common);
   if (*check) return check_plugin_command(plugin_file);
+  if (*flags_cmd) return flags_command(common, flags);
   return run_command(common, run);
 }

@@ -1,0 +1,123 @@
+// `concur flags`: the original flags2 command line, downloading flag images with any strategy.
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <optional>
+
+#include "batch_run.hpp"
+#include "cli/commands.hpp"
+#include "cli/progress_bar.hpp"
+#include "host_services.hpp"
+#include "plugin_loader.hpp"
+#include "workloads/flag_codes.hpp"
+
+namespace concur::cli {
+namespace {
+
+struct Site {
+  std::string label;  // LOCAL, DELAY, ERROR or URL
+  std::string url;
+};
+
+// The original test servers' addresses: LOCAL, DELAY and ERROR on ports 8001..8003.
+std::optional<Site> site_for(const std::string& server) {
+  std::string label = server;
+  std::transform(label.begin(), label.end(), label.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (label == "LOCAL") return Site{label, "http://127.0.0.1:8001/flags"};
+  if (label == "DELAY") return Site{label, "http://127.0.0.1:8002/flags"};
+  if (label == "ERROR") return Site{label, "http://127.0.0.1:8003/flags"};
+  if (server.rfind("http://", 0) == 0 || server.rfind("https://", 0) == 0) return Site{"URL", server};
+  return std::nullopt;
+}
+
+std::string plural(std::size_t n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+
+// "Searching for 3 flags: BR CN IN", or "from AA to ZZ" beyond ten.
+std::string searching(const std::vector<std::string>& codes) {
+  std::string text = "Searching for " + plural(codes.size(), "flag") + ": ";
+  if (codes.empty()) return text + "none";
+  if (codes.size() > 10) return text + "from " + codes.front() + " to " + codes.back();
+  for (std::size_t i = 0; i < codes.size(); ++i) text += (i ? " " : "") + codes[i];
+  return text;
+}
+
+}  // namespace
+
+int flags_command(const CommonOptions& common, const FlagsOptions& options) {
+  std::vector<std::string> words = options.codes;
+  if (options.every) words = {"every"};
+  else if (options.all) words = {"all"};
+  else if (words.empty()) words = {"top20"};
+  if (const std::string problem = check_code_words(words); !problem.empty()) {
+    std::cerr << "concur: flags: " << problem << '\n';
+    return exit_usage;
+  }
+  const std::optional<Site> site = site_for(options.server);
+  if (!site) {
+    std::cerr << "concur: flags: --server '" << options.server << "': expected LOCAL, DELAY, ERROR or a URL\n";
+    return exit_usage;
+  }
+  const std::vector<std::string> codes = expand_codes(words, options.limit);
+
+  PluginSet plugins = load_plugins(plugin_search_path(common.plugin_dirs));
+  for (const std::string& e : plugins.errors) std::cerr << "concur: plugin not loaded: " << e << '\n';
+  const LoadedPlugin* plugin = plugins.find(options.strategy);
+  if (!plugin) {
+    std::cerr << "concur: flags: --strategy '" << options.strategy << "': no such strategy; loaded: ";
+    for (const std::string& n : plugins.names()) std::cerr << n << ' ';
+    std::cerr << '\n';
+    return exit_usage;
+  }
+  if (!plugin->availability.available) {
+    std::cerr << "concur: flags: " << options.strategy << " is unavailable: " << plugin->availability.reason << '\n';
+    return exit_case_failed;
+  }
+  Strategy& strategy = *plugin->strategy;
+
+  WorkloadEntry entry;
+  entry.workload = "downloads";
+  for (const ParamSpec& spec : find_workload_type("downloads")->params) entry.params.set(spec.name, spec.default_value);
+  entry.params.set("server", site->url);
+  entry.params.set("codes", codes);
+  entry.params.set("save", options.save);
+  const BuiltEntry built = build_entry(entry, 42);
+
+  unsigned workers = options.max_req.value_or(options.strategy == "sequential" ? 1 : 30);
+  if (strategy.max_workers() != 0) workers = std::min(workers, strategy.max_workers());
+  workers = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(workers, codes.size())));
+
+  std::cout << site->label << " site: " << site->url << '\n'
+            << searching(codes) << '\n'
+            << plural(workers, "concurrent connection") << " will be used.\n"
+            << std::flush;
+
+  RunOptions run;
+  run.workers = workers;
+  std::unique_ptr<TaskLog> log = options.verbose ? std::make_unique<TaskLog>(std::cout) : nullptr;
+  BatchRun batch(built, strategy.isolates_tasks(), log.get());
+  BatchSummary summary;
+  const auto began = std::chrono::steady_clock::now();
+  {
+    ProgressBar progress(codes.size(), !options.verbose);
+    batch.on_task_end([&progress] { progress.tick(); });
+    BatchRun start_batch(built, strategy.isolates_tasks(), nullptr);
+    RunReport report = strategy.start(start_batch, run);
+    if (report.ok) report = batch.run(strategy, run);
+    const RunReport stopped = strategy.stop();
+    if (report.ok && !stopped.ok) report = stopped;
+    summary = batch.check(workers, report);
+  }
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+
+  std::cout << "--------------------\n"
+            << (summary.ok == 1 ? "1 flag downloaded.\n" : std::to_string(summary.ok) + " flags downloaded.\n")
+            << summary.not_found << " not found.\n"
+            << plural(summary.error, "error") << ".\n";
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f", elapsed);
+  std::cout << "Elapsed time: " << seconds << "s\n";
+  for (const std::string& p : summary.problems) std::cerr << "concur: flags: " << p << '\n';
+  return summary.problems.empty() ? exit_ok : exit_case_failed;
+}
+
+}  // namespace concur::cli
