@@ -19,10 +19,11 @@ FlagManifest parse_flag_manifest(const std::string& json_text) {
   std::map<std::string, FlagManifest::File> files;
   try {
     const nlohmann::json doc = nlohmann::json::parse(json_text);
-    for (const auto& [code, entry] : doc.at("files").items()) {
-      std::string upper = code;
-      for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-      files[upper] = {entry.at("size").get<std::uint64_t>(), entry.at("sha256").get<std::string>()};
+    // Keys are paths below the manifest's folder: "cn/cn.gif".
+    for (const auto& [path, entry] : doc.at("files").items()) {
+      std::string code = path.substr(0, path.find('/'));
+      for (char& c : code) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+      files[code] = {entry.at("size").get<std::uint64_t>(), entry.at("sha256").get<std::string>()};
     }
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(std::string("not a flag manifest: ") + e.what());
