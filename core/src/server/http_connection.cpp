@@ -50,6 +50,7 @@ void HttpConnection::on_request(error_code ec) {
   if (is_parse_error(ec)) return refuse(responses.bad_request());
   // The client closed (between requests or in the middle of one), or the server is stopping.
   if (ec) return close_now();
+  if (!parser_->known_version()) return refuse(responses.bad_request());
 
   const bool keep_alive = parser_->keep_alive();
   if (!parser_->is_get()) {

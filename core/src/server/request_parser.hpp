@@ -21,6 +21,8 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   explicit RequestParser(std::string& target) : target_(target) { header_limit(max_header_bytes); }
 
   bool is_get() const noexcept { return get_; }
+  // HTTP/1.0 or HTTP/1.1; Beast also parses "HTTP/2.0" and the like.
+  bool known_version() const noexcept { return version_ == 10 || version_ == 11; }
   // A request announcing a body (Content-Length > 0 or chunked): parsing
   // stopped at its header, and its body is still unread.
   bool has_body() const noexcept { return has_body_; }
@@ -29,9 +31,10 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   using error_code = boost::beast::error_code;
   using string_view = boost::beast::string_view;
 
-  void on_request_impl(boost::beast::http::verb method, string_view, string_view target, int,
+  void on_request_impl(boost::beast::http::verb method, string_view, string_view target, int version,
                        error_code&) override {
     get_ = method == boost::beast::http::verb::get;
+    version_ = version;
     target_.assign(target.data(), target.size());
   }
   void on_response_impl(int, string_view, int, error_code&) override {}
@@ -51,6 +54,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   std::string& target_;
   bool get_ = false;
+  int version_ = 0;
   bool has_body_ = false;
 };
 
