@@ -1,6 +1,7 @@
 // The concur subcommands, each in its own file; main.cpp wires them to CLI11.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -43,10 +44,24 @@ struct FlagsOptions {
   std::string save;
 };
 
+// `concur serve`: every fault option is unset unless given, so the profile's value stands.
+struct ServeCommandOptions {
+  std::string profile = "local";
+  std::optional<unsigned> port;  // default: the profile's (8001, 8002, 8003)
+  std::string bind = "127.0.0.1";
+  std::optional<std::string> delay, slow_time, hang_time;  // durations, as in suites
+  std::uint64_t seed = 42;
+  std::optional<double> error, blackout, reset, hang, slow, truncate, malformed;
+  bool log_faults = false;
+  bool stop_on_stdin_eof = false;  // hidden: set by ServerProcess, whose pipe is the server's stdin
+};
+
 int list_command(const CommonOptions& common);
 int flags_command(const CommonOptions& common, const FlagsOptions& options);
 int run_command(const CommonOptions& common, const RunCommandOptions& options);
 // Exit 0 when every check passed, 1 when one failed or the strategy is unavailable, 2 when the file is no plugin.
 int check_plugin_command(const std::filesystem::path& file);
+// Exit 0 after SIGINT or SIGTERM, 1 when the server cannot listen, 2 for bad options.
+int serve_command(const ServeCommandOptions& options);
 
 }  // namespace concur::cli

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
 
 #include "cli/commands.hpp"
 #include "concur/version.hpp"
@@ -75,6 +76,31 @@ int main(int argc, char** argv) {
   flags_cmd->add_option("--save", flags.save, "Write the images to this folder as <cc>.gif")->check(CLI::ExistingDirectory);
 
   for (CLI::App* sub : {list, run_cmd, flags_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
+  ServeCommandOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve", "Serve the flag files over HTTP on 127.0.0.1 with seeded faults, until SIGINT or SIGTERM");
+  serve_cmd->add_option("--profile", serve.profile, "local (no faults), delay (every response 1 s late) or error (25% errors, 50% 0.5 s late)")
+      ->check(CLI::IsMember({"local", "delay", "error"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--port", serve.port, "Port; 0 takes any free one (default: 8001 local, 8002 delay, 8003 error)")
+      ->check(CLI::Range(0u, 65535u));
+  serve_cmd->add_option("--bind", serve.bind, "Address to listen on")->capture_default_str();
+  serve_cmd->add_option("--delay", serve.delay, "How long a delayed response waits (default: the profile's, 1s or 500ms)");
+  serve_cmd->add_option("--seed", serve.seed, "Seed of the flag images and of the fault draws")->capture_default_str();
+  for (auto [name, target, help] :
+       {std::tuple{"--error", &serve.error, "Probability of a 500..503 error response (connection kept)"},
+        std::tuple{"--blackout", &serve.blackout, "Probability of closing the connection without a reply"},
+        std::tuple{"--reset", &serve.reset, "Probability of resetting the connection (TCP RST) without a reply"},
+        std::tuple{"--hang", &serve.hang, "Probability of never replying (connection closed after --hang-time)"},
+        std::tuple{"--slow", &serve.slow, "Probability of trickling the response over --slow-time"},
+        std::tuple{"--truncate", &serve.truncate, "Probability of sending half the body, then closing"},
+        std::tuple{"--malformed", &serve.malformed, "Probability of a 5xx with bare-LF headers and no length, then closing"}}) {
+    serve_cmd->add_option(name, *target, help)->check(CLI::Range(0.0, 1.0));
+  }
+  serve_cmd->add_option("--slow-time", serve.slow_time, "How long a slow response takes to trickle (default 2s)");
+  serve_cmd->add_option("--hang-time", serve.hang_time, "How long a hung connection is held before closing (default 30s)");
+  serve_cmd->add_flag("--log-faults", serve.log_faults, "Print one line to stderr per injected fault");
+  serve_cmd->add_flag("--stop-on-stdin-eof", serve.stop_on_stdin_eof, "Stop when standard input closes")->group("");
 
   try {
     app.parse(argc, argv);
@@ -94,5 +120,6 @@ int main(int argc, char** argv) {
   if (*list) return list_command(common);
   if (*check) return check_plugin_command(plugin_file);
   if (*flags_cmd) return flags_command(common, flags);
+  if (*serve_cmd) return serve_command(serve);
   return run_command(common, run);
 }

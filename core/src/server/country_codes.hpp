@@ -1,4 +1,4 @@
-// The 194 country codes of the flag set, as the original experiments used them.
+// The 194 two-letter country codes of the flags experiments, shared by the flag server and the downloads workload.
 #pragma once
 
 #include <string>
@@ -6,7 +6,7 @@
 
 namespace concur {
 
-// Upper case, sorted.
+// Upper-case ISO 3166-1 alpha-2 codes ("AD" .. "ZW"), sorted, always the same 194.
 const std::vector<std::string>& country_codes();
 
 }  // namespace concur
