@@ -363,7 +363,7 @@ workloads:
   - jobs: 3
     size: 1MiB
 )",
-               "3:5: workloads[1]: missing key 'workload'; expected one of rc4, sha256, loiter, fault");
+               "3:5: workloads[1]: missing key 'workload'; expected one of rc4, sha256, loiter, fault, downloads");
   expect_error(R"(
 workloads:
   - workload: rc5
@@ -373,7 +373,7 @@ workloads:
 workloads:
   - workload: fibonacci
 )",
-               "2:15: workloads[0].workload: unknown workload 'fibonacci'; expected one of rc4, sha256, loiter, fault");
+               "2:15: workloads[0].workload: unknown workload 'fibonacci'; expected one of rc4, sha256, loiter, fault, downloads");
   expect_error(R"(
 workloads:
   - workload: [rc4]
