@@ -24,7 +24,8 @@ BatchRun::BatchRun(const BuiltEntry& entry, bool remote_tasks, TaskLog* log)
       remote_tasks_(remote_tasks),
       log_(log),
       records_(workload_.size()),
-      runs_(std::make_unique<std::atomic<unsigned>[]>(workload_.size())) {}
+      runs_(std::make_unique<std::atomic<unsigned>[]>(workload_.size())),
+      begun_(workload_.begin_batch()) {}
 
 void BatchRun::problem(std::string text) {
   std::lock_guard lock(problems_mutex_);
@@ -207,6 +208,10 @@ BatchSummary BatchRun::check(unsigned workers, const RunReport& report) const {
     }
     s.bytes += o.bytes;
     if (std::string why = workload_.verify(i, o); !why.empty()) s.problems.push_back(workload_.label(i) + ": " + why);
+  }
+  if (missing == 0) {
+    const Workload::Tally tally{s.ok, s.not_found, s.error};
+    if (std::string why = workload_.verify_batch(begun_, tally); !why.empty()) s.problems.push_back(why);
   }
   if (outside > 0) {
     s.problems.push_back(std::to_string(outside) + " of " + std::to_string(records_.size()) +

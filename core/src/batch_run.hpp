@@ -1,6 +1,7 @@
 // BatchRun: the harness's Batch for one execution of a workload; records what the strategy did and checks it.
 #pragma once
 
+#include <any>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -83,6 +84,7 @@ class BatchRun final : public Batch {
   std::atomic<unsigned> peak_{0};
   std::atomic<std::uint64_t> completions_{0};
   std::function<void()> tick_;
+  std::any begun_;  // the workload's begin_batch(), for verify_batch()
   mutable std::mutex problems_mutex_;
   std::vector<std::string> problems_;
 };

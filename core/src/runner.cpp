@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "host_services.hpp"
+#include "server/server_process.hpp"
 #include "run_reporter.hpp"
 #include "statistics.hpp"
 #include "task_log.hpp"
@@ -67,6 +68,13 @@ struct CaseContext {
     if (log) log->note(c.name + ": " + text);
   }
 };
+
+// The embedded server profile a downloads entry names, or "".
+std::string embedded_server_profile(const WorkloadEntry& entry) {
+  if (entry.workload != "downloads") return {};
+  const std::string& server = entry.params.text("server");
+  return server == "local" || server == "delay" || server == "error" ? server : std::string();
+}
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -268,12 +276,24 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
   run.cases = std::move(cases);
   run.results.resize(run.cases.size());
 
+  // Embedded flag servers the entries name, one per profile, run for the
+  // whole suite in processes of their own, started and stopped untimed.
+  std::map<std::string, ServerProcess> servers;
   // Inputs are generated here, once per entry, so no timed batch pays for them.
   std::vector<BuiltEntry> entries(suite.entries.size());
   for (const Case& c : run.cases) {
     if (entries[c.entry].workload) continue;
     auto started = std::chrono::steady_clock::now();
-    entries[c.entry] = build_entry(suite.entries[c.entry], suite.seed);
+    WorkloadEntry entry = suite.entries[c.entry];
+    if (const std::string profile = embedded_server_profile(entry); !profile.empty()) {
+      auto server = servers.find(profile);
+      if (server == servers.end()) {
+        server = servers.emplace(profile, ServerProcess({"--profile", profile, "--seed", std::to_string(suite.seed)})).first;
+        out << "started the embedded " << profile << " flag server at " << server->second.base_url() << " (untimed)\n";
+      }
+      entry.params.set("server", server->second.base_url());
+    }
+    entries[c.entry] = build_entry(entry, suite.seed);
     const Workload& workload = *entries[c.entry].workload;
     out << "prepared " << c.entry_name << ": " << workload.size() << " tasks";
     if (workload.bytes() > 0) out << ", " << format_size(workload.bytes()) << " of input";

@@ -1,6 +1,7 @@
 // Workload: turns typed parameters into a list of tasks and verifies their outcomes.
 #pragma once
 
+#include <any>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -91,6 +92,20 @@ class Workload {
   // True when a task kills its own process on purpose: only strategies that
   // isolate tasks in other processes may run such a workload.
   virtual bool crashes_process() const { return false; }
+
+  // A check of a whole batch, for what no single outcome shows (a server's
+  // own count of what it answered). begin_batch() runs untimed before the
+  // batch's tasks; what it returns comes back to verify_batch() with the
+  // batch's tally once they ended. Empty when right; else what is wrong.
+  struct Tally {
+    std::size_t ok = 0, not_found = 0, error = 0;
+  };
+  virtual std::any begin_batch() const { return {}; }
+  virtual std::string verify_batch(const std::any& begun, const Tally& tally) const {
+    (void)begun;
+    (void)tally;
+    return {};
+  }
 };
 
 struct WorkloadType {

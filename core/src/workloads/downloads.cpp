@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "outcome_text.hpp"
+#include "server/stats_client.hpp"
 #include "units.hpp"
 #include "workloads/factories.hpp"
 #include "workloads/flag_codes.hpp"
@@ -97,6 +98,32 @@ class DownloadsWorkload final : public Workload {
 
   std::uint64_t bytes() const override { return 0; }
 
+  // A server that counts what it answers (concur's own, at /stats) must have
+  // counted exactly the client's tally for the batch: a snapshot before, one after.
+  std::any begin_batch() const override {
+    std::call_once(stats_once_, [this] {
+      try {
+        fetch_stats(base_);
+        counts_ = true;
+      } catch (const std::exception&) {  // a server that keeps no count: nothing to compare
+      }
+    });
+    if (!counts_) return {};
+    return fetch_stats(base_);
+  }
+
+  std::string verify_batch(const std::any& begun, const Tally& tally) const override {
+    const auto* before = std::any_cast<ServerStats>(&begun);
+    if (!before) return {};
+    const ServerStats after = fetch_stats(base_);
+    const std::uint64_t ok = after.ok - before->ok, not_found = after.not_found - before->not_found,
+                        error = after.error - before->error;
+    if (ok == tally.ok && not_found == tally.not_found && error == tally.error) return {};
+    return "the server answered " + std::to_string(ok) + " ok, " + std::to_string(not_found) + " not found and " +
+           std::to_string(error) + " with a failing fault; the client counted " + std::to_string(tally.ok) + ", " +
+           std::to_string(tally.not_found) + " and " + std::to_string(tally.error);
+  }
+
  private:
   std::string url(std::size_t index) const {
     const std::string cc = lower(codes_.at(index));
@@ -124,6 +151,8 @@ class DownloadsWorkload final : public Workload {
   std::vector<std::string> codes_;  // one per task: the selection, `repeat` times over
   mutable std::once_flag manifest_once_;
   mutable FlagManifest manifest_;
+  mutable std::once_flag stats_once_;
+  mutable bool counts_ = false;  // the server answers /stats
 };
 
 }  // namespace
