@@ -207,11 +207,21 @@ BatchSummary BatchRun::check(unsigned workers, const RunReport& report) const {
       case Status::error: ++s.error; break;
     }
     s.bytes += o.bytes;
-    if (std::string why = workload_.verify(i, o); !why.empty()) s.problems.push_back(workload_.label(i) + ": " + why);
+    std::string why;
+    try {
+      why = workload_.verify(i, o);
+    } catch (const std::exception& e) {
+      why = std::string("cannot be verified: ") + e.what();
+    }
+    if (!why.empty()) s.problems.push_back(workload_.label(i) + ": " + why);
   }
   if (missing == 0) {
     const Workload::Tally tally{s.ok, s.not_found, s.error};
-    if (std::string why = workload_.verify_batch(begun_, tally); !why.empty()) s.problems.push_back(why);
+    try {
+      if (std::string why = workload_.verify_batch(begun_, tally); !why.empty()) s.problems.push_back(why);
+    } catch (const std::exception& e) {
+      s.problems.push_back(std::string("the batch cannot be verified: ") + e.what());
+    }
   }
   if (outside > 0) {
     s.problems.push_back(std::to_string(outside) + " of " + std::to_string(records_.size()) +

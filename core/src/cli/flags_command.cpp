@@ -1,5 +1,11 @@
 // `concur flags`: the original flags2 command line, downloading flag images with any strategy.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <iostream>
 #include <optional>
@@ -9,10 +15,24 @@
 #include "cli/progress_bar.hpp"
 #include "host_services.hpp"
 #include "plugin_loader.hpp"
+#include "server/server_process.hpp"
+#include "server/stats_client.hpp"
 #include "workloads/flag_codes.hpp"
 
 namespace concur::cli {
 namespace {
+
+std::string plural(std::size_t n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+
+struct UniqueSocket {
+  explicit UniqueSocket(int descriptor) : fd(descriptor) {}
+  ~UniqueSocket() {
+    if (fd >= 0) ::close(fd);
+  }
+  UniqueSocket(const UniqueSocket&) = delete;
+  UniqueSocket& operator=(const UniqueSocket&) = delete;
+  int fd;
+};
 
 struct Site {
   std::string label;  // LOCAL, DELAY, ERROR or URL
@@ -30,7 +50,29 @@ std::optional<Site> site_for(const std::string& server) {
   return std::nullopt;
 }
 
-std::string plural(std::size_t n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+// True when something accepts a TCP connection on 127.0.0.1:`port`.
+bool answers(std::uint16_t port) {
+  const UniqueSocket s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (s.fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return ::connect(s.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+}
+
+// "146 ok, 357 not found, 173 errors (faults: error 173, delay 341)".
+std::string counted(const ServerStats& before, const ServerStats& after) {
+  std::string text = std::to_string(after.ok - before.ok) + " ok, " + std::to_string(after.not_found - before.not_found) +
+                     " not found, " + plural(after.error - before.error, "error");
+  std::string faults;
+  for (const FaultKind kind : injected_faults) {
+    if (const std::uint64_t n = after.fault(kind) - before.fault(kind); n > 0) {
+      faults += (faults.empty() ? "" : ", ") + std::string(fault_name(kind)) + " " + std::to_string(n);
+    }
+  }
+  return faults.empty() ? text : text + " (faults: " + faults + ")";
+}
 
 // "Searching for 3 flags: BR CN IN", or "from AA to ZZ" beyond ten.
 std::string searching(const std::vector<std::string>& codes) {
@@ -52,12 +94,31 @@ int flags_command(const CommonOptions& common, const FlagsOptions& options) {
     std::cerr << "concur: flags: " << problem << '\n';
     return exit_usage;
   }
-  const std::optional<Site> site = site_for(options.server);
+  std::optional<Site> site = site_for(options.server);
   if (!site) {
     std::cerr << "concur: flags: --server '" << options.server << "': expected LOCAL, DELAY, ERROR or a URL\n";
     return exit_usage;
   }
   const std::vector<std::string> codes = expand_codes(words, options.limit);
+
+  // A label whose port nothing answers on gets concur's own server, started
+  // with that profile on any free port, for this command only.
+  std::optional<ServerProcess> embedded;
+  if (site->label != "URL") {
+    const std::uint16_t port = site->label == "LOCAL" ? 8001 : site->label == "DELAY" ? 8002 : 8003;
+    if (!answers(port)) {
+      std::string profile = site->label;
+      std::transform(profile.begin(), profile.end(), profile.begin(), [](unsigned char c) { return std::tolower(c); });
+      try {
+        embedded.emplace(std::vector<std::string>{"--profile", profile});
+      } catch (const std::exception& e) {
+        std::cerr << "concur: flags: cannot start the embedded " << profile << " server: " << e.what() << '\n';
+        return exit_case_failed;
+      }
+      site->url = embedded->base_url();
+      std::cout << "Nothing answers on 127.0.0.1:" << port << "; started concur's " << profile << " server.\n";
+    }
+  }
 
   PluginSet plugins = load_plugins(plugin_search_path(common.plugin_dirs));
   for (const std::string& e : plugins.errors) std::cerr << "concur: plugin not loaded: " << e << '\n';
@@ -91,6 +152,13 @@ int flags_command(const CommonOptions& common, const FlagsOptions& options) {
             << plural(workers, "concurrent connection") << " will be used.\n"
             << std::flush;
 
+  // A server that counts what it answers (concur's own) is asked before and after.
+  std::optional<ServerStats> before;
+  try {
+    before = fetch_stats(site->url);
+  } catch (const std::exception&) {
+  }
+
   RunOptions run;
   run.workers = workers;
   std::unique_ptr<TaskLog> log = options.verbose ? std::make_unique<TaskLog>(std::cout) : nullptr;
@@ -116,6 +184,13 @@ int flags_command(const CommonOptions& common, const FlagsOptions& options) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.2f", elapsed);
   std::cout << "Elapsed time: " << seconds << "s\n";
+  if (before) {
+    try {
+      std::cout << "Server counted: " << counted(*before, fetch_stats(site->url)) << ".\n";
+    } catch (const std::exception& e) {
+      std::cerr << "concur: flags: " << e.what() << '\n';
+    }
+  }
   for (const std::string& p : summary.problems) std::cerr << "concur: flags: " << p << '\n';
   return summary.problems.empty() ? exit_ok : exit_case_failed;
 }
