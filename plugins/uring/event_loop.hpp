@@ -16,7 +16,8 @@
 namespace concur_uring {
 
 // Whoever starts a request receives its completion: the Io for sleeps, the
-// offload pool for its eventfd poll, later libcurl's socket polls. Handlers
+// offload pool for its eventfd poll, the HTTP client for libcurl's socket
+// polls and timer. Handlers
 // run on the loop thread, outside any coroutine; they must not resume one
 // themselves but schedule() it, so coroutines only ever run from run_ready().
 class CompletionHandler {
@@ -84,6 +85,10 @@ class EventLoop {
   // Requests submitted or queued whose completion has not been reaped yet,
   // cancel requests included.
   std::size_t in_kernel() const noexcept { return in_kernel_; }
+  // Requests whose completion someone waits for (neither completed nor
+  // cancelled). When it is zero, whatever is still in the kernel is a cancel
+  // or a cancelled request, and drain() loses nothing.
+  std::size_t live() const noexcept { return slots_.size() - free_.size(); }
 
   // A failure found where it cannot be thrown (inside Io::begin, which is
   // noexcept): the run stops at the next turn of the loop.
