@@ -154,7 +154,9 @@ class Nginx {
     for (const auto give_up = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < give_up;) {
       int status = 0;
       if (::waitpid(pid, &status, WNOHANG) == pid) return;  // it exited: the port was taken, or worse
-      if (accepts_connections(port)) {
+      // nginx writes its pid file once it has bound its port; a connection
+      // alone could reach another process that got the same free port.
+      if (pid_file_says(pid) && accepts_connections(port)) {
         pid_ = pid;
         port_ = port;
         return;
@@ -163,6 +165,12 @@ class Nginx {
     }
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
+  }
+
+  bool pid_file_says(pid_t pid) const {
+    pid_t written = 0;
+    std::ifstream(dir_ / "nginx.pid") >> written;
+    return written == pid;
   }
 
   std::filesystem::path dir_;
