@@ -89,7 +89,7 @@ void BatchRunner::run() {
     if (completed_ == size_) break;
     // Tasks are suspended, so something must be due to wake them; if not,
     // a task awaited something other than this Io and would wait forever.
-    if (io_.outstanding() == 0 || loop_.in_kernel() == 0) {
+    if (io_.outstanding() == 0 || (loop_.in_kernel() == 0 && !loop_.has_deferred())) {
       throw std::runtime_error(std::to_string(in_flight_) +
                                " task(s) suspended without waiting on a uring Io operation; nothing can resume them");
     }

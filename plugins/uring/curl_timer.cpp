@@ -1,4 +1,4 @@
-// CurlTimer: curl's deadline noted, armed lazily as an IORING_OP_TIMEOUT or a NOP, and its expiry handed back to curl.
+// CurlTimer: curl's deadline noted, armed lazily as an IORING_OP_TIMEOUT or a call deferred to the next turn, and its expiry handed back to curl.
 #include "curl_timer.hpp"
 
 #include <cerrno>
@@ -29,7 +29,7 @@ void CurlTimer::apply() {
 void CurlTimer::arm(Clock::time_point deadline) {
   const Clock::time_point now = Clock::now();
   if (deadline <= now) {
-    armed_ = loop_.start(*this, nullptr, [](io_uring_sqe& sqe, __kernel_timespec&) { io_uring_prep_nop(&sqe); });
+    armed_ = loop_.defer(*this, nullptr);
     armed_until_ = Clock::time_point::min();
     return;
   }
@@ -47,7 +47,7 @@ void CurlTimer::arm(Clock::time_point deadline) {
 
 void CurlTimer::on_completion(void*, int res, std::uint32_t) {
   armed_ = 0;
-  // A NOP completes with 0, an expired timeout with -ETIME.
+  // A deferred call comes with 0, an expired timeout with -ETIME.
   if (res < 0 && res != -ETIME) throw std::system_error(-res, std::system_category(), "io_uring timeout for libcurl");
   if (!deadline_) return;  // curl stopped wanting it after it was armed
   if (*deadline_ > Clock::now()) {

@@ -1,4 +1,4 @@
-// CurlTimer: libcurl's one timer as an io_uring request, a timeout or, when curl says "now", a NOP for the next turn.
+// CurlTimer: libcurl's one timer as an io_uring timeout or, when curl says "now", a call on the loop's next turn.
 #pragma once
 
 #include <chrono>
@@ -16,9 +16,11 @@ namespace concur_uring {
 // note() runs inside the libcurl callback and only records the deadline;
 // apply(), once the libcurl call returned, puts it in the kernel: an
 // IORING_OP_TIMEOUT with count 0 (pitfall 4: a count would let other
-// completions end it early), or for 0 ms an IORING_OP_NOP, which completes
-// as it is submitted, so curl is called again on the next turn of the loop
-// rather than from within the call that asked.
+// completions end it early). For 0 ms ("act now", as after every
+// curl_multi_add_handle) it defers the call to the loop's next turn
+// (EventLoop::defer) instead: curl is called again then, not from within the
+// call that asked, and what that call sends and arms goes into the kernel
+// with the same io_uring_enter that waits, not one round trip later.
 //
 // curl moves its deadline with nearly every call. One that moves earlier
 // replaces the request (cancelled through the EventLoop); one that moves
@@ -38,8 +40,9 @@ class CurlTimer final : private CompletionHandler {
 
   // Inside CURLMOPT_TIMERFUNCTION: call back in `timeout_ms`; -1: never.
   void note(long timeout_ms) noexcept;
-  // After the libcurl call returned: a request is in the kernel that
-  // completes no later than curl asked. Throws when the ring does.
+  // After the libcurl call returned: a request is in the kernel (or a call
+  // deferred) that completes no later than curl asked. Throws when the ring
+  // does.
   void apply();
 
   // Cancels the request in the kernel and forgets curl's deadline: between
@@ -64,7 +67,7 @@ class CurlTimer final : private CompletionHandler {
   std::optional<Clock::time_point> deadline_;  // what curl wants; none: no call back
   bool changed_ = false;                       // noted since the last apply()
   EventLoop::Ticket armed_ = 0;                // the request in the kernel; 0: none
-  Clock::time_point armed_until_{};            // when it completes (a NOP: at once)
+  Clock::time_point armed_until_{};            // when it completes (deferred: at once)
 };
 
 }  // namespace concur_uring

@@ -27,6 +27,7 @@ std::string Engine::leftovers() const {
   if (loop_.in_kernel() > 0) note(std::to_string(loop_.in_kernel()) + " request(s) in the kernel");
   if (io_.outstanding() > 0) note(std::to_string(io_.outstanding()) + " Io operation(s) outstanding");
   if (loop_.has_ready()) note("coroutines waiting to be resumed");
+  if (loop_.has_deferred()) note("calls deferred to the next turn");
   if (const std::string http = http_.leftovers(); !http.empty()) note(http);
   if (loop_.failure()) note("a failure recorded");
   return left;

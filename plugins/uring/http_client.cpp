@@ -83,7 +83,7 @@ void HttpClient::begin(concur::Io::HttpGet& op) {
   }
   ++active_;
   try {
-    after_curl();  // curl asked to be called at once: the timer's NOP
+    after_curl();  // curl asked to be called at once: the timer defers it to the next turn
   } catch (...) {
     // The op completes at once with the failure (and the batch fails): curl
     // must not hold on to it.

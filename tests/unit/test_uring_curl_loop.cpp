@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <coroutine>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -238,17 +239,59 @@ TEST_F(UringCurlLoop, AReusedNumberGetsAFreshPoll) {
 // --- curl's timer ----------------------------------------------------------
 
 // 0 ms: not called from within apply() (that would be inside curl's call),
-// but on the next turn of the loop, through a NOP.
+// but on the next turn of the loop, as a deferred call: nothing goes to the
+// kernel for it, and that turn does not block.
 TEST_F(UringCurlLoop, TimerAtZeroFiresOnTheNextTurn) {
   CurlTimer timer(loop_, &Seen::expired_cb, &seen_);
   timer.note(0);
   timer.apply();
   EXPECT_EQ(seen_.expired, 0);
   EXPECT_EQ(loop_.live(), 1u);
+  EXPECT_EQ(loop_.in_kernel(), 0u);
+  EXPECT_TRUE(loop_.has_deferred());
   loop_.wait_and_dispatch();
   EXPECT_EQ(seen_.expired, 1);
   EXPECT_FALSE(timer.wanted());  // curl says what it wants next, during the call
   EXPECT_EQ(loop_.in_kernel(), 0u);
+}
+
+// Deferred calls run at the start of the next turn, before it blocks; a
+// call deferred while they run waits for the turn after, and the turn does
+// not block then (a 5 s guard is in the kernel); nor does one after a
+// deferred call scheduled a coroutine. A cancelled call never runs.
+TEST_F(UringCurlLoop, DeferredCallsRunOnTheNextTurnWithoutBlocking) {
+  struct Calls final : concur_uring::CompletionHandler {
+    EventLoop* loop = nullptr;
+    std::vector<std::uintptr_t> order;
+    void on_completion(void* context, int res, std::uint32_t) override {
+      EXPECT_EQ(res, 0);
+      order.push_back(reinterpret_cast<std::uintptr_t>(context));
+      if (order.size() == 1) loop->defer(*this, reinterpret_cast<void*>(3));
+      if (order.size() == 2) loop->schedule(std::noop_coroutine());  // as a finished transfer does
+    }
+  } calls;
+  calls.loop = &loop_;
+  const EventLoop::Ticket guard = arm_guard();
+  loop_.defer(calls, reinterpret_cast<void*>(1));
+  const EventLoop::Ticket dropped = loop_.defer(calls, reinterpret_cast<void*>(2));
+  loop_.cancel(dropped);
+  EXPECT_EQ(loop_.live(), 2u);  // the guard and call 1
+  EXPECT_TRUE(calls.order.empty());
+
+  const auto before = Clock::now();
+  loop_.wait_and_dispatch();
+  EXPECT_EQ(calls.order, (std::vector<std::uintptr_t>{1}));
+  EXPECT_TRUE(loop_.has_deferred());
+  loop_.wait_and_dispatch();
+  EXPECT_EQ(calls.order, (std::vector<std::uintptr_t>{1, 3}));
+  EXPECT_FALSE(loop_.has_deferred());
+  EXPECT_TRUE(loop_.has_ready());
+  EXPECT_LT(Clock::now() - before, 4s);  // neither turn waited for the guard
+  loop_.forget_ready();
+  EXPECT_FALSE(seen_.guard_fired);
+  loop_.cancel(guard);
+  EXPECT_TRUE(loop_.drain(5s));
+  EXPECT_EQ(loop_.live(), 0u);
 }
 
 // curl calling itself back for more, as socket_action does when it notes a
@@ -257,16 +300,16 @@ TEST_F(UringCurlLoop, TimerNotedAgainDuringExpiryFiresAgain) {
   CurlTimer timer(loop_, &Seen::expired_cb, &seen_);
   static CurlTimer* current = nullptr;
   current = &timer;
-  seen_.on_expired = [](Seen& seen) {  // inside "curl": it only notes
-    if (seen.expired < 3) current->note(seen.expired == 1 ? 0 : 5);
+  seen_.on_expired = [](Seen& seen) {
+    if (seen.expired < 3) {
+      current->note(seen.expired == 1 ? 0 : 5);  // inside "curl": noted only
+      current->apply();                          // once "curl" returned
+    }
   };
   timer.note(1);
   timer.apply();
   arm_guard();
-  while (seen_.expired < 3 && !seen_.guard_fired) {
-    loop_.wait_and_dispatch();
-    timer.apply();  // after "curl" returned
-  }
+  while (seen_.expired < 3 && !seen_.guard_fired) loop_.wait_and_dispatch();
   EXPECT_EQ(seen_.expired, 3);
   EXPECT_FALSE(seen_.guard_fired);
   timer.forget();

@@ -189,7 +189,7 @@ struct Seen {
 
 // A Batch whose every task is body(index, io, site), recording into site.
 struct Site {
-  const Nginx* nginx = nullptr;
+  std::string base;                   // http://127.0.0.1:<port>
   std::vector<std::string> contents;  // of every file
   std::vector<Seen> seen;             // per task index
 };
@@ -214,12 +214,12 @@ class SiteBatch final : public concur::Batch {
 };
 
 concur::Task fetch_file(std::size_t index, concur::Io& io, Site& site) {
-  site.seen[index].response = co_await io.http_get(site.nginx->url(file_path(index % file_count)), 10s);
+  site.seen[index].response = co_await io.http_get(site.base + file_path(index % file_count), 10s);
   co_return concur::Outcome{};
 }
 
 concur::Task fetch_missing(std::size_t index, concur::Io& io, Site& site) {
-  site.seen[index].response = co_await io.http_get(site.nginx->url("/missing.txt"), 10s);
+  site.seen[index].response = co_await io.http_get(site.base + "/missing.txt", 10s);
   co_return concur::Outcome{};
 }
 
@@ -233,7 +233,7 @@ std::uint64_t byte_sum(const std::string& text) {
 // compute, fetch, sleep; fetch alone.
 concur::Task mixed(std::size_t index, concur::Io& io, Site& site) {
   Seen& seen = site.seen[index];
-  const std::string url = site.nginx->url(file_path(index % file_count));
+  const std::string url = site.base + file_path(index % file_count);
   switch (index % 3) {
     case 0:
       co_await io.sleep_for(2ms);
@@ -285,7 +285,7 @@ class UringHttpNginx : public ::testing::Test {
   static void SetUpTestSuite() {
     if (!std::filesystem::exists(nginx_binary)) return;
     nginx_ = std::make_unique<Nginx>();
-    site_.nginx = nginx_.get();
+    site_.base = nginx_->url("");
     for (std::size_t i = 0; i < file_count; ++i) site_.contents.push_back(file_content(i));
   }
   static void TearDownTestSuite() { nginx_.reset(); }
@@ -405,12 +405,15 @@ TEST_F(UringHttpNginx, ThroughThePluginBatchAfterBatch) {
 // --- throughput (run by hand) ------------------------------------------------
 
 // Requests per second at 10 and 100 in flight for about 2 s each, on one
-// engine per concurrency, after a warm-up batch (connections made). With
-// CONCUR_URING_HOLD_NGINX_SECONDS=N nginx then keeps serving for N seconds
-// (its port printed) so that another client can be measured against the
-// same server. Run as
+// engine per concurrency, after a warm-up batch (connections made). Run as
 //   concur_unit_tests --gtest_also_run_disabled_tests --gtest_filter='UringHttpNginx.DISABLED_Throughput'
+// With CONCUR_URING_HOLD_NGINX_SECONDS=N nginx then keeps serving for N
+// seconds (its port printed), so that another client can be measured
+// against the same server; with CONCUR_URING_BENCH_BASE=http://127.0.0.1:PORT
+// the requests go to that server instead (one the test holds: the same
+// files), so that both clients can take turns on one server.
 TEST_F(UringHttpNginx, DISABLED_Throughput) {
+  if (const char* base = std::getenv("CONCUR_URING_BENCH_BASE")) site_.base = base;
   for (const unsigned workers : {10u, 100u}) {
     Engine engine(config_for(workers));
     SiteBatch warm_up(2000, fetch_file, site_);
