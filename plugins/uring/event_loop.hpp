@@ -17,9 +17,9 @@ namespace concur_uring {
 
 // Whoever starts a request receives its completion: the Io for sleeps, the
 // offload pool for its eventfd poll, the HTTP client for libcurl's socket
-// polls and timer. Handlers
-// run on the loop thread, outside any coroutine; they must not resume one
-// themselves but schedule() it, so coroutines only ever run from run_ready().
+// polls and timer. Handlers run on the loop thread, outside any coroutine;
+// they must not resume one themselves but schedule() it, so coroutines only
+// ever run from run_ready().
 class CompletionHandler {
  public:
   virtual void on_completion(void* context, int res, std::uint32_t flags) = 0;
