@@ -14,7 +14,8 @@ BatchRunner::BatchRunner(Engine& engine, concur::Batch& batch, unsigned workers)
       io_(engine.io()),
       batch_(batch),
       size_(batch.size()),
-      submissions_before_(engine.ring().submit_calls()) {
+      submissions_before_(engine.ring().submit_calls()),
+      connections_before_(engine.http().connections_opened()) {
   if (workers == 0) throw std::invalid_argument("workers must be at least 1");
   if (const std::string left = engine.leftovers(); !left.empty()) {
     throw std::logic_error("the uring engine cannot run a batch: " + left);
@@ -88,14 +89,16 @@ void BatchRunner::run() {
     if (completed_ == size_) break;
     // Tasks are suspended, so something must be due to wake them; if not,
     // a task awaited something other than this Io and would wait forever.
-    if (io_.outstanding() == 0 || loop_.in_kernel() == 0) {
+    if (io_.outstanding() == 0 || (loop_.in_kernel() == 0 && !loop_.has_deferred())) {
       throw std::runtime_error(std::to_string(in_flight_) +
                                " task(s) suspended without waiting on a uring Io operation; nothing can resume them");
     }
     loop_.wait_and_dispatch();
   }
   // Every task finished, so each of its requests completed and each compute
-  // op came back: anything left is a bug that would leak into the next batch.
+  // op came back: once the cancels still in flight are answered, anything
+  // left is a bug that would leak into the next batch.
+  engine_.settle();
   if (const std::string left = engine_.leftovers(); !left.empty()) {
     throw std::runtime_error("every task finished, but the batch left " + left);
   }
@@ -106,6 +109,7 @@ std::map<std::string, double> BatchRunner::counters() const {
   return {
       {"submissions", static_cast<double>(engine_.ring().submit_calls() - submissions_before_)},
       {"loop_peak_in_flight", static_cast<double>(peak_in_flight_)},
+      {"http_connections", static_cast<double>(engine_.http().connections_opened() - connections_before_)},
   };
 }
 

@@ -33,7 +33,8 @@ class BatchRunner {
   void run();
 
   // Figures for run()'s RunReport::counters: submissions (io_uring_enter
-  // calls in this batch), loop_peak_in_flight.
+  // calls in this batch), loop_peak_in_flight, http_connections (connections
+  // libcurl opened in this batch: none when kept-alive ones served it).
   std::map<std::string, double> counters() const;
 
  private:
@@ -55,6 +56,7 @@ class BatchRunner {
   concur::Batch& batch_;
   const std::size_t size_;
   const std::uint64_t submissions_before_;  // the ring's count when the batch began
+  const std::uint64_t connections_before_;  // the HTTP client's likewise
   std::vector<Lane> lanes_;
   std::vector<unsigned> free_lanes_;  // ids of idle lanes, taken from the back
   std::vector<unsigned> finished_;    // lanes whose task finished, not yet reclaimed

@@ -1,4 +1,4 @@
-// Engine: set-up in dependency order, the idle check between batches, and the orderly shutdown after a failure.
+// Engine: set-up in dependency order, settling and the idle check between batches, and the orderly shutdown after a failure.
 #include "engine.hpp"
 
 #include <chrono>
@@ -9,8 +9,16 @@ Engine::Engine(const EngineConfig& config)
     : ring_(ring_shape(config.lanes, config.ring_entries), config.submit),
       loop_(ring_),
       pool_(loop_, config.offload_threads),
-      io_(loop_, pool_),
+      http_(loop_, config.lanes),
+      io_(loop_, pool_, http_),
       offload_threads_(pool_.threads()) {}
+
+void Engine::settle() {
+  http_.go_idle();
+  // Polls curl stopped wanting and timer requests it moved were cancelled
+  // during the batch; the answers to the last of them may still be due.
+  if (loop_.live() == 0 && loop_.in_kernel() > 0) loop_.drain(std::chrono::seconds(2));
+}
 
 std::string Engine::leftovers() const {
   if (shut_down_) return "the engine was shut down";
@@ -19,6 +27,8 @@ std::string Engine::leftovers() const {
   if (loop_.in_kernel() > 0) note(std::to_string(loop_.in_kernel()) + " request(s) in the kernel");
   if (io_.outstanding() > 0) note(std::to_string(io_.outstanding()) + " Io operation(s) outstanding");
   if (loop_.has_ready()) note("coroutines waiting to be resumed");
+  if (loop_.has_deferred()) note("calls deferred to the next turn");
+  if (const std::string http = http_.leftovers(); !http.empty()) note(http);
   if (loop_.failure()) note("a failure recorded");
   return left;
 }
@@ -26,7 +36,8 @@ std::string Engine::leftovers() const {
 void Engine::shut_down() noexcept {
   if (shut_down_) return;
   shut_down_ = true;
-  pool_.stop();  // no helper thread touches an op from here on
+  pool_.stop();     // no helper thread touches an op from here on
+  http_.abandon();  // nor does libcurl
   try {
     loop_.cancel_all();
   } catch (...) {  // the ring broke: nothing more can be asked of it

@@ -2,6 +2,7 @@
 #include "event_loop.hpp"
 
 #include <utility>
+#include <vector>
 
 namespace concur_uring {
 
@@ -29,6 +30,7 @@ void EventLoop::release(std::uint32_t index) noexcept {
   Slot& slot = slots_[index];
   slot.handler = nullptr;
   slot.context = nullptr;
+  slot.deferred = false;
   ++slot.generation;
   free_.push_back(index);
 }
@@ -41,8 +43,27 @@ EventLoop::Slot* EventLoop::live(Ticket ticket) noexcept {
   return &slot;
 }
 
+EventLoop::Ticket EventLoop::defer(CompletionHandler& handler, void* context) {
+  const std::uint32_t index = acquire(handler, context);
+  const Ticket ticket = ticket_of(index);
+  try {
+    deferred_.push_back(ticket);
+  } catch (...) {
+    release(index);
+    throw;
+  }
+  slots_[index].deferred = true;
+  return ticket;
+}
+
 void EventLoop::cancel(Ticket ticket) {
-  if (live(ticket) == nullptr) return;
+  Slot* slot = live(ticket);
+  if (slot == nullptr) return;
+  if (slot->deferred) {
+    std::erase(deferred_, ticket);  // one or two at most: only libcurl's timer defers
+    release(static_cast<std::uint32_t>((ticket & 0xffffffffu) - 1));
+    return;
+  }
   io_uring_sqe& sqe = ring_.get_sqe();
   io_uring_prep_cancel64(&sqe, ticket, 0);
   io_uring_sqe_set_data64(&sqe, 0);
@@ -69,8 +90,26 @@ bool EventLoop::run_ready() {
 }
 
 void EventLoop::wait_and_dispatch() {
-  ring_.submit(true);
+  run_deferred();
+  // Never block with work at hand: a coroutine a deferred call scheduled, a
+  // call deferred again, or nothing at all that could end the wait.
+  ring_.submit(ready_.empty() && deferred_.empty() && in_kernel_ > 0);
   dispatch();
+}
+
+void EventLoop::run_deferred() {
+  running_deferred_.clear();  // leftovers of a run a handler's exception cut short
+  // Swapped out first: calls deferred while these run wait for the next turn.
+  running_deferred_.swap(deferred_);
+  for (const Ticket ticket : running_deferred_) {
+    Slot* slot = live(ticket);
+    if (slot == nullptr) continue;  // cancelled by a call run before it
+    CompletionHandler* handler = slot->handler;
+    void* context = slot->context;
+    release(static_cast<std::uint32_t>((ticket & 0xffffffffu) - 1));
+    handler->on_completion(context, 0, 0);
+  }
+  running_deferred_.clear();
 }
 
 void EventLoop::dispatch() {

@@ -16,9 +16,10 @@
 namespace concur_uring {
 
 // Whoever starts a request receives its completion: the Io for sleeps, the
-// offload pool for its eventfd poll, later libcurl's socket polls. Handlers
-// run on the loop thread, outside any coroutine; they must not resume one
-// themselves but schedule() it, so coroutines only ever run from run_ready().
+// offload pool for its eventfd poll, the HTTP client for libcurl's socket
+// polls and timer. Handlers run on the loop thread, outside any coroutine;
+// they must not resume one themselves but schedule() it, so coroutines only
+// ever run from run_ready().
 class CompletionHandler {
  public:
   virtual void on_completion(void* context, int res, std::uint32_t flags) = 0;
@@ -56,10 +57,20 @@ class EventLoop {
     }
   }
 
+  // Calls handler.on_completion(context, 0, 0) on the next turn of the loop,
+  // at the start of wait_and_dispatch(), before it blocks, and without the
+  // kernel: for work that is due at once but must not run within the call
+  // that found it due (libcurl's timer at 0 ms, noted inside a libcurl call).
+  // What it starts goes into the kernel with that turn's submission. Its
+  // ticket is cancelled like a request's.
+  Ticket defer(CompletionHandler& handler, void* context);
+  bool has_deferred() const noexcept { return !deferred_.empty(); }
+
   // Asks the kernel to cancel the request and forgets it at once: whatever
   // completion it still produces (-ECANCELED, or a result that raced the
   // cancel) carries a stale generation and is dropped. Pitfall 2: closing an
   // fd does not end a poll on it, so a poll source cancels before closing.
+  // A deferred call is simply dropped.
   void cancel(Ticket ticket);
   // cancel() for every request still live (teardown).
   void cancel_all();
@@ -70,10 +81,12 @@ class EventLoop {
   bool run_ready();
   bool has_ready() const noexcept { return !ready_.empty(); }
 
-  // One turn of the loop: submits everything queued and, unless completions
-  // are already at hand (Ring::submit), blocks until one arrives (one
-  // io_uring_enter), then dispatches all available completions. Call only
-  // with requests in the kernel.
+  // One turn of the loop: runs the calls deferred to it, submits everything
+  // queued and, unless completions are already at hand (Ring::submit), a
+  // coroutine is ready or a call was deferred meanwhile, blocks until one
+  // arrives (one io_uring_enter), then dispatches all available completions.
+  // Call only with requests in the kernel or calls deferred; with neither
+  // it never blocks.
   void wait_and_dispatch();
 
   // Teardown: waits (at most `limit`) until the kernel holds no request of
@@ -84,6 +97,11 @@ class EventLoop {
   // Requests submitted or queued whose completion has not been reaped yet,
   // cancel requests included.
   std::size_t in_kernel() const noexcept { return in_kernel_; }
+  // Requests whose completion someone waits for (neither completed nor
+  // cancelled), deferred calls included. When it is zero, whatever is still
+  // in the kernel is a cancel or a cancelled request, and drain() loses
+  // nothing.
+  std::size_t live() const noexcept { return slots_.size() - free_.size(); }
 
   // A failure found where it cannot be thrown (inside Io::begin, which is
   // noexcept): the run stops at the next turn of the loop.
@@ -102,6 +120,7 @@ class EventLoop {
     std::uint32_t generation = 0;
     CompletionHandler* handler = nullptr;  // null while free
     void* context = nullptr;
+    bool deferred = false;                 // a deferred call, not a request in the kernel
     __kernel_timespec timespec{};
   };
 
@@ -116,6 +135,7 @@ class EventLoop {
   std::uint32_t acquire(CompletionHandler& handler, void* context);
   void release(std::uint32_t index) noexcept;
   void dispatch();
+  void run_deferred();
 
   Ring& ring_;
   std::deque<Slot> slots_;             // a deque: growing it never moves a timespec the kernel may still read
@@ -124,6 +144,8 @@ class EventLoop {
   std::vector<std::coroutine_handle<>> ready_;
   std::vector<std::coroutine_handle<>> resuming_;
   std::vector<Completion> completions_;
+  std::vector<Ticket> deferred_;          // calls for the next turn
+  std::vector<Ticket> running_deferred_;  // this turn's, being run
   std::exception_ptr failure_;
 };
 

@@ -39,7 +39,7 @@ concur::Availability probe() {
   };
   static constexpr Needed needed[] = {
       {IORING_OP_TIMEOUT, "IORING_OP_TIMEOUT (sleeps)"},
-      {IORING_OP_POLL_ADD, "IORING_OP_POLL_ADD (the offload eventfd)"},
+      {IORING_OP_POLL_ADD, "IORING_OP_POLL_ADD (the offload eventfd, libcurl's sockets)"},
       {IORING_OP_ASYNC_CANCEL, "IORING_OP_ASYNC_CANCEL (teardown)"},
   };
   std::string missing;

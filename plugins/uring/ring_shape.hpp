@@ -15,9 +15,10 @@ struct RingShape {
 };
 
 // The ring for at most `lanes` tasks in flight and an SQ of `sq_entries`.
-// Every task in flight has at most one request in the kernel, plus the
-// offload eventfd poll and the odd cancel: a CQ twice that size (and never
-// smaller than twice the SQ) does not overflow.
+// Every task in flight has at most one request in the kernel (a sleep, or
+// the poll on its transfer's socket), plus the offload eventfd poll, curl's
+// timer and the odd cancel: a CQ twice that size (and never smaller than
+// twice the SQ) does not overflow.
 RingShape ring_shape(unsigned lanes, unsigned sq_entries);
 
 // The ring the availability probe sets up: the one every run with the default

@@ -18,12 +18,13 @@ class Uring final : public concur::Strategy {
   Uring() : availability_(concur_uring::probe_io_uring()) {}
 
   std::string_view name() const noexcept override { return "uring"; }
-  std::string_view version() const noexcept override { return "2.0.0"; }
+  std::string_view version() const noexcept override { return "2.1.0"; }
   std::string_view description() const noexcept override {
     return "One thread runs every task as a coroutine on an io_uring event loop (liburing), at most `workers` in "
            "flight: sleeps are IORING_OP_TIMEOUTs, CPU work goes to offload_threads helper threads (default: online "
-           "cores) and comes back through an eventfd. start() sets up the ring and starts the helper threads; "
-           "batches reuse them. HTTP not supported yet";
+           "cores) and comes back through an eventfd, HTTP GETs are libcurl transfers on one multi handle driven "
+           "from the ring (a one-shot poll per socket, curl's timer as a timeout). start() sets up the ring, the "
+           "helper threads and the multi handle; batches reuse them, and its kept-alive connections";
   }
   concur::Availability availability() const noexcept override { return availability_; }
 

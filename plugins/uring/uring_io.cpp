@@ -1,4 +1,4 @@
-// UringIo: sleeps as io_uring timeouts, compute on the offload pool, HTTP not supported yet.
+// UringIo: sleeps as io_uring timeouts, compute on the offload pool, HTTP through the engine's libcurl client.
 #include "uring_io.hpp"
 
 #include <cerrno>
@@ -28,11 +28,11 @@ bool UringIo::begin(Sleep& op) noexcept {
 
 bool UringIo::begin(HttpGet& op) noexcept {
   try {
-    op.response.error = "HTTP is not supported by the uring strategy yet";
+    http_.begin(op);
+    return false;
   } catch (...) {
-    op.failure = std::current_exception();
+    return failed_to_start(op);
   }
-  return true;
 }
 
 bool UringIo::begin(Compute& op) noexcept {

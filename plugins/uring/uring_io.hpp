@@ -6,6 +6,7 @@
 
 #include "concur/io.hpp"
 #include "event_loop.hpp"
+#include "http_client.hpp"
 #include "offload_pool.hpp"
 
 namespace concur_uring {
@@ -17,12 +18,13 @@ namespace concur_uring {
 // task.
 class UringIo final : public concur::Io, private CompletionHandler {
  public:
-  UringIo(EventLoop& loop, OffloadPool& pool) noexcept : loop_(loop), pool_(pool) {}
+  UringIo(EventLoop& loop, OffloadPool& pool, HttpClient& http) noexcept : loop_(loop), pool_(pool), http_(http) {}
 
   // IORING_OP_TIMEOUT, relative, count = 0 (pitfall 4: a count > 0 makes it
   // fire after that many other completions, i.e. early).
   bool begin(Sleep& op) noexcept override;
-  // Not yet: completes at once with a transport error.
+  // A libcurl transfer on the engine's HttpClient; what went wrong with the
+  // exchange is in op.response.error, as from the blocking Io.
   bool begin(HttpGet& op) noexcept override;
   // Runs op.work on the offload pool.
   bool begin(Compute& op) noexcept override;
@@ -31,7 +33,7 @@ class UringIo final : public concur::Io, private CompletionHandler {
   // suspended and this is zero, nothing will ever resume it. Zero again when
   // a batch has finished; meaningless once the engine shut down (cancelled
   // sleeps never come back to be counted off), but nothing asks then.
-  std::size_t outstanding() const noexcept { return sleeping_ + pool_.outstanding(); }
+  std::size_t outstanding() const noexcept { return sleeping_ + pool_.outstanding() + http_.outstanding(); }
 
  private:
   void on_completion(void* context, int res, std::uint32_t flags) override;
@@ -39,6 +41,7 @@ class UringIo final : public concur::Io, private CompletionHandler {
 
   EventLoop& loop_;
   OffloadPool& pool_;
+  HttpClient& http_;
   std::size_t sleeping_ = 0;
 };
 
