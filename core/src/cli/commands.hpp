@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -58,6 +59,8 @@ struct ServeCommandOptions {
 
 int list_command(const CommonOptions& common);
 int flags_command(const CommonOptions& common, const FlagsOptions& options);
+// `concur flags export DIR`: exit 0, or 1 when a file cannot be written.
+int flags_export_command(const std::filesystem::path& dir, std::uint64_t seed);
 int run_command(const CommonOptions& common, const RunCommandOptions& options);
 // Exit 0 when every check passed, 1 when one failed or the strategy is unavailable, 2 when the file is no plugin.
 int check_plugin_command(const std::filesystem::path& file);

@@ -15,6 +15,8 @@
 #include "cli/progress_bar.hpp"
 #include "host_services.hpp"
 #include "plugin_loader.hpp"
+#include "server/country_codes.hpp"
+#include "server/flag_tree.hpp"
 #include "server/server_process.hpp"
 #include "server/stats_client.hpp"
 #include "workloads/flag_codes.hpp"
@@ -193,6 +195,17 @@ int flags_command(const CommonOptions& common, const FlagsOptions& options) {
   }
   for (const std::string& p : summary.problems) std::cerr << "concur: flags: " << p << '\n';
   return summary.problems.empty() ? exit_ok : exit_case_failed;
+}
+
+int flags_export_command(const std::filesystem::path& dir, std::uint64_t seed) {
+  try {
+    export_flag_tree(dir, seed);
+  } catch (const std::exception& e) {
+    std::cerr << "concur: flags export: " << e.what() << '\n';
+    return exit_case_failed;
+  }
+  std::cout << "wrote " << country_codes().size() << " flags and manifest.json to " << (dir / "flags").string() << '\n';
+  return exit_ok;
 }
 
 }  // namespace concur::cli

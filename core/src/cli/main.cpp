@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <tuple>
@@ -74,6 +75,12 @@ int main(int argc, char** argv) {
   flags_cmd->add_option("-S,--strategy", flags.strategy, "Strategy to download with (default threads)");
   flags_cmd->add_flag("-v,--verbose", flags.verbose, "A line per request instead of the progress bar");
   flags_cmd->add_option("--save", flags.save, "Write the images to this folder as <cc>.gif")->check(CLI::ExistingDirectory);
+  std::filesystem::path export_dir;
+  std::uint64_t export_seed = 42;
+  CLI::App* export_cmd = flags_cmd->add_subcommand(
+      "export", "Write DIR/flags/<cc>/<cc>.gif and DIR/flags/manifest.json, the files concur serve serves, for a static web server");
+  export_cmd->add_option("dir", export_dir, "Folder to write into (created if missing)")->required();
+  export_cmd->add_option("--seed", export_seed, "Seed of the flag images (concur serve's --seed)")->capture_default_str();
 
   for (CLI::App* sub : {list, run_cmd, flags_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
   ServeCommandOptions serve;
@@ -119,6 +126,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
   if (*list) return list_command(common);
   if (*check) return check_plugin_command(plugin_file);
+  if (*export_cmd) return flags_export_command(export_dir, export_seed);
   if (*flags_cmd) return flags_command(common, flags);
   if (*serve_cmd) return serve_command(serve);
   return run_command(common, run);
