@@ -378,7 +378,7 @@ workloads:
 workloads:
   - workload: [rc4]
 )",
-               "2:15: workloads[0].workload: expected a workload name: one of rc4, sha256, loiter, fault, got a list");
+               "2:15: workloads[0].workload: expected a workload name: one of rc4, sha256, loiter, fault, downloads, got a list");
 }
 
 TEST_F(SuiteTest, SizeErrors) {
