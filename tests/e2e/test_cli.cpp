@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -443,8 +444,78 @@ TEST_F(Cli, APluginDirReplacesABuiltInOfTheSameName) {
   EXPECT_EQ(doc.at("context").at("plugins")[0].at("path"), mine);
 }
 
+// The original flags2 output, against concur's own server started for the
+// command when nothing answers on the label's port; the tally equals the
+// server's count.
+TEST_F(Cli, FlagsPrintsTheOriginalReportAndTheServersCount) {
+  Result r = concur("flags -s ERROR -S threads -m 50 b c");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::vector<std::string> expected_starts = {"ERROR site: http://127.0.0.1:", "Searching for 52 flags: from BA to CZ",
+                                                    "50 concurrent connections will be used.", "--------------------"};
+  for (const std::string& line : expected_starts) EXPECT_NE(r.out.find("\n" + line), std::string::npos) << line << "\n" << r.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(\n([0-9]+) flags? downloaded\.\n([0-9]+) not found\.\n([0-9]+) errors?\.\n)"
+                                                     R"(Elapsed time: [0-9]+\.[0-9]{2}s\nServer counted: ([0-9]+) ok, )"
+                                                     R"(([0-9]+) not found, ([0-9]+) errors?)")))
+      << r.out;
+  EXPECT_EQ(std::stoi(m[1]) + std::stoi(m[2]) + std::stoi(m[3]), 52);
+  EXPECT_EQ(m[1], m[4]);
+  EXPECT_EQ(m[2], m[5]);
+  EXPECT_EQ(m[3], m[6]);
+  EXPECT_NE(r.out.find("Nothing answers on 127.0.0.1:8003; started concur's error server."), std::string::npos) << r.out;
+
+  Result few = concur("flags -s LOCAL -S sequential cn us in");
+  ASSERT_EQ(few.exit_code, 0) << few.out << few.err;
+  EXPECT_NE(few.out.find("Searching for 3 flags: CN IN US\n1 concurrent connection will be used.\n"), std::string::npos)
+      << few.out;
+  EXPECT_NE(few.out.find("3 flags downloaded.\n0 not found.\n0 errors.\n"), std::string::npos) << few.out;
+}
+
+TEST_F(Cli, FlagsUsageErrorsAreOneLineExit2) {
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"flags A1", "concur: flags: 'A1' is no code; expected A to Z or AA to ZZ (or top20, all, every)"},
+           {"flags -m 0", "concur: --max-req: Value 0 not in range 1 to 100000 (see concur --help)"},
+           {"flags -l 0", "concur: --limit: Value 0 not in range 1 to 676 (see concur --help)"},
+           {"flags -s LOKAL", "concur: flags: --server 'LOKAL': expected LOCAL, DELAY, ERROR or a URL"},
+           {"flags -S nosuch cn", "concur: flags: --strategy 'nosuch': no such strategy; loaded:"}}) {
+    Result r = concur(args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.err.rfind(message, 0), 0u) << args << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << ": " << r.err;
+    EXPECT_EQ(r.out.find("Searching"), std::string::npos) << args;
+  }
+}
+
+TEST_F(Cli, FlagsExportWritesTheTreeAndManifest) {
+  Result r = concur("flags export tree");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "tree" / "flags" / "cn" / "cn.gif"));
+  const json manifest = read_json("tree/flags/manifest.json");
+  EXPECT_EQ(manifest.at("files").size(), 194u);
+  EXPECT_EQ(manifest.at("files").at("cn/cn.gif").at("size"), fs::file_size(dir_ / "tree" / "flags" / "cn" / "cn.gif"));
+}
+
+// A suite naming an embedded profile gets concur's server, started untimed.
+TEST_F(Cli, ASuiteNamingAProfileGetsTheEmbeddedServer) {
+  write("dl.yaml", "name: dl\nrepetitions: 2\nstrategies: [sequential, threads]\nworkers: [1, 4]\n"
+                   "workloads: [{workload: downloads, server: local, codes: [cn, us, zz]}]\n");
+  Result r = concur("run dl.yaml --out o.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("started the embedded local flag server at http://127.0.0.1:"), std::string::npos) << r.out;
+  int iterations = 0;
+  const json doc = read_json("o.json");
+  for (const json& b : doc.at("benchmarks")) {
+    if (b.at("run_type") != "iteration") continue;
+    ++iterations;
+    EXPECT_EQ(b.at("ok"), 2) << b.dump();
+    EXPECT_EQ(b.at("not_found"), 1) << b.dump();
+  }
+  EXPECT_EQ(iterations, 6);  // sequential at 1, threads at 1 and 4: 2 repetitions each
+}
+
 TEST_F(Cli, HelpOnEveryCommand) {
-  for (const char* args : {"--help", "run --help", "list --help", "check-plugin --help"}) {
+  for (const char* args : {"--help", "run --help", "list --help", "check-plugin --help", "flags --help", "serve --help",
+                           "flags export --help"}) {
     Result r = concur(args);
     EXPECT_EQ(r.exit_code, 0) << args;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << args << r.out;

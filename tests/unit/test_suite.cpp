@@ -508,6 +508,41 @@ workloads:
                "3:10: workloads[0].key: expected text, got a list");
 }
 
+TEST_F(SuiteTest, DownloadsParametersAreReadAndChecked) {
+  const Suite suite = load(R"(
+workloads:
+  - workload: downloads
+    server: error
+    codes: [cn, U]
+  - workload: downloads
+    codes: every
+    server: http://127.0.0.1:8001/flags
+)");
+  EXPECT_EQ(suite.entries[0].params.text("server"), "error");
+  EXPECT_EQ(suite.entries[0].params.words("codes"), (std::vector<std::string>{"cn", "U"}));
+  EXPECT_EQ(suite.entries[1].params.words("codes"), (std::vector<std::string>{"every"}));
+  EXPECT_EQ(suite.entries[1].params.integer("timeout"), 10'000'000'000);
+  expect_error(R"(
+workloads:
+  - workload: downloads
+    codes: [CN, A1]
+)",
+               "3:12: workloads[0].codes: 'A1' is no code; expected A to Z or AA to ZZ (or top20, all, every)");
+  expect_error(R"(
+workloads:
+  - workload: downloads
+    server: nowhere
+)",
+               "3:13: workloads[0].server: 'nowhere' is no server; expected local, delay, error or a URL such as "
+               "http://127.0.0.1:8001/flags");
+  expect_error(R"(
+workloads:
+  - workload: downloads
+    codes: {a: 1}
+)",
+               "3:12: workloads[0].codes: expected a word or a list of words, got a map");
+}
+
 // ---------------------------------------------------------------- suite settings
 
 TEST_F(SuiteTest, WorkersErrors) {

@@ -128,7 +128,10 @@ class DownloadsWorkload final : public Workload {
     }
     const std::uint64_t ok = after.ok - before->ok, not_found = after.not_found - before->not_found,
                         error = after.error - before->error;
-    if (ok == tally.ok && not_found == tally.not_found && error == tally.error) return {};
+    // libcurl sends a request again, once, when a kept-alive connection
+    // closes before any reply; the server then counts a failed request the
+    // client never saw. Answers (files and 404s) must match exactly.
+    if (ok == tally.ok && not_found == tally.not_found && error >= tally.error) return {};
     return "the server answered " + std::to_string(ok) + " ok, " + std::to_string(not_found) + " not found and " +
            std::to_string(error) + " with a failing fault; the client counted " + std::to_string(tally.ok) + ", " +
            std::to_string(tally.not_found) + " and " + std::to_string(tally.error);
