@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <stdexcept>
 
 #include "gif_reader.hpp"
@@ -132,9 +131,17 @@ TEST(FlagServer, BodiesAreRefused) {
   RunningServer server;
   for (const char* request : {"POST /flags/us/us.gif HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
                               "GET /flags/us/us.gif HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+                              // Refused at the header, without waiting for a body that may never come.
+                              "PUT /flags/us/us.gif HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n",
                               "GET /flags/us/us.gif HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"}) {
     const RawReply r = raw_exchange(server.port(), request);
     EXPECT_TRUE(starts_with(r.bytes, "HTTP/1.1 413 Content Too Large\r\n")) << request << ": " << r.bytes;
+    EXPECT_TRUE(r.closed);
+  }
+  // Beast refuses a body over 1 MB before the parser sees the header: still a 413.
+  {
+    const RawReply r = raw_exchange(server.port(), "POST /flags/us/us.gif HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n");
+    EXPECT_TRUE(starts_with(r.bytes, "HTTP/1.1 413 Content Too Large\r\n")) << r.bytes;
     EXPECT_TRUE(r.closed);
   }
   // An empty body is no body.

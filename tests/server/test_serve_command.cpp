@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "http_client.hpp"
 #include "running_server.hpp"
@@ -62,23 +62,37 @@ class ServeCommand : public ::testing::Test {
   fs::path dir_;
 };
 
-const std::regex url_line(R"(serving (local|delay|error) flags on http://127\.0\.0\.1:([0-9]+)/flags\n)");
+// The port in "http://127.0.0.1:PORT/flags", or 0 if `url` is not that.
+// (No std::regex: GCC 12 warns inside it when sanitizing, bug 105562.)
+int port_of(std::string_view url) {
+  constexpr std::string_view head = "http://127.0.0.1:";
+  constexpr std::string_view tail = "/flags";
+  if (!url.starts_with(head) || !url.ends_with(tail) || url.size() <= head.size() + tail.size()) return 0;
+  const std::string_view digits = url.substr(head.size(), url.size() - head.size() - tail.size());
+  if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string_view::npos) return 0;
+  const int port = std::stoi(std::string(digits));
+  return port <= 65535 ? port : 0;
+}
+
+// The port of a whole "serving PROFILE flags on URL\n" line, or 0.
+int port_of_line(std::string_view line, std::string_view profile) {
+  const std::string head = "serving " + std::string(profile) + " flags on ";
+  if (!line.starts_with(head) || !line.ends_with('\n')) return 0;
+  return port_of(line.substr(head.size(), line.size() - head.size() - 1));
+}
 
 TEST_F(ServeCommand, PrintsOneUrlLineAndExits0OnSigterm) {
   const Result r = serve_then("--port 0", "TERM");
   EXPECT_EQ(r.out, "0\n") << slurp("err.txt");
-  std::smatch m;
   const std::string line = slurp("url.txt");
-  ASSERT_TRUE(std::regex_match(line, m, url_line)) << line;
-  EXPECT_EQ(m[1], "local");
-  EXPECT_NE(std::stoi(m[2]), 0);
+  EXPECT_NE(port_of_line(line, "local"), 0) << line;
   EXPECT_EQ(slurp("err.txt"), "");
 }
 
 TEST_F(ServeCommand, Sigint) {
   const Result r = serve_then("--port 0 --profile error", "INT");
   EXPECT_EQ(r.out, "0\n") << slurp("err.txt");
-  EXPECT_TRUE(std::regex_search(slurp("url.txt"), std::regex("^serving error flags on http://127.0.0.1:")));
+  EXPECT_NE(port_of_line(slurp("url.txt"), "error"), 0) << slurp("url.txt");
 }
 
 TEST_F(ServeCommand, BadOptionsAreOneLineAndExit2) {
@@ -111,7 +125,7 @@ TEST_F(ServeCommand, APortInUseIsOneLineAndExit1) {
 
 TEST(ServerProcess, StartsServesAndStops) {
   concur::ServerProcess server({}, CONCUR_BINARY);
-  ASSERT_TRUE(std::regex_match(server.base_url(), std::regex(R"(http://127\.0\.0\.1:[0-9]+/flags)"))) << server.base_url();
+  ASSERT_NE(port_of(server.base_url()), 0) << server.base_url();
   EXPECT_GT(server.pid(), 0);
   HttpClient client;
   const Reply r = client.get(server.base_url() + "/us/us.gif");
@@ -159,7 +173,7 @@ TEST(ServerProcess, AFailedStartQuotesTheServer) {
 TEST_F(ServeCommand, StopsWhenStdinClosesIfAsked) {
   const Result r = sh("sleep 0.5 | \"$CONCUR\" serve --port 0 --stop-on-stdin-eof >url.txt; echo $?");
   EXPECT_EQ(r.out, "0\n") << r.err;
-  EXPECT_TRUE(std::regex_match(slurp("url.txt"), url_line));
+  EXPECT_NE(port_of_line(slurp("url.txt"), "local"), 0) << slurp("url.txt");
 }
 
 TEST_F(ServeCommand, ServerProcessGivesUpOnASilentServer) {

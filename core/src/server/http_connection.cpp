@@ -1,9 +1,9 @@
 #include "server/http_connection.hpp"
 
-#include <boost/asio/write.hpp>
-#include <boost/beast/http/read.hpp>
 #include <algorithm>
 #include <array>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
 #include <iostream>
 
 #include "server/request_route.hpp"
@@ -45,7 +45,8 @@ void HttpConnection::read_request() {
 void HttpConnection::on_request(error_code ec) {
   ServerCounters& count = state_.counters;
   const ResponseSet& responses = state_.responses;
-  if (parser_->has_body()) return refuse(responses.body_refused());
+  // A body over Beast's own limit (1 MB) is refused before the parser sees its header.
+  if (parser_->has_body() || ec == http::error::body_limit) return refuse(responses.body_refused());
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return refuse(responses.header_too_large());
   if (is_parse_error(ec)) return refuse(responses.bad_request());
   // The client closed (between requests or in the middle of one), or the server is stopping.
