@@ -13,7 +13,7 @@ ProgressBar::ProgressBar(std::size_t total, bool enabled) : total_(total), shown
 
 ProgressBar::~ProgressBar() {
   if (!shown_) return;
-  draw(done_.load());
+  if (drawn_ != done_.load()) draw(done_.load());
   std::fputc('\n', stderr);
 }
 
@@ -35,6 +35,7 @@ void ProgressBar::draw(std::size_t done) noexcept {
   bar.resize(width, ' ');
   std::fprintf(stderr, "\r[%s] %zu/%zu", bar.c_str(), done, total_);
   std::fflush(stderr);
+  drawn_ = done;
 }
 
 }  // namespace concur::cli

@@ -28,6 +28,7 @@ class ProgressBar {
   std::atomic<std::size_t> done_{0};
   std::mutex mutex_;  // one redraw at a time
   std::chrono::steady_clock::time_point last_draw_{};
+  std::size_t drawn_ = 0;  // the count last drawn (under mutex_, or after every tick)
 };
 
 }  // namespace concur::cli
