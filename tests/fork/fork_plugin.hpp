@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 
 namespace concur_fork_test {
 

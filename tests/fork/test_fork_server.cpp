@@ -3,9 +3,9 @@
 
 #include "claim_board.hpp"
 #include "fork_server.hpp"
-#include "host_services.hpp"
+#include "host/host_services.hpp"
 #include "kill_calls.hpp"
-#include "suite.hpp"
+#include "suite/suite.hpp"
 
 namespace concur_fork_test {
 namespace {

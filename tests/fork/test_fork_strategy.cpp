@@ -20,13 +20,13 @@
 #include <utility>
 #include <vector>
 
-#include "batch_run.hpp"
+#include "run/batch_run.hpp"
 #include "fork_plugin.hpp"
 #include "kill_calls.hpp"
-#include "host_services.hpp"
+#include "host/host_services.hpp"
 #include "process_threads.hpp"
-#include "suite.hpp"
-#include "workload.hpp"
+#include "suite/suite.hpp"
+#include "workloads/workload.hpp"
 
 namespace concur_fork_test {
 namespace {

@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "batch_run.hpp"
-#include "blocking_io.hpp"
-#include "host_services.hpp"
+#include "run/batch_run.hpp"
+#include "util/blocking_io.hpp"
+#include "host/host_services.hpp"
 #include "running_server.hpp"
 
 namespace concur_server_test {

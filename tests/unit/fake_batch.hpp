@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "blocking_io.hpp"
+#include "util/blocking_io.hpp"
 #include "concur/batch.hpp"
 #include "concur/io.hpp"
 #include "concur/outcome.hpp"

@@ -5,8 +5,8 @@
 
 #include <cstddef>
 
-#include "blocking_io.hpp"
-#include "workload.hpp"
+#include "util/blocking_io.hpp"
+#include "workloads/workload.hpp"
 
 namespace concur {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "run_task.hpp"
-#include "workload.hpp"
+#include "workloads/workload.hpp"
 
 namespace concur {
 namespace {

@@ -13,7 +13,7 @@
 #include "concur/version.hpp"
 #include "fake_batch.hpp"
 #include "concur/stdlib.hpp"
-#include "plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 
 namespace concur_test {
 namespace {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "run_task.hpp"
-#include "workload.hpp"
+#include "workloads/workload.hpp"
 #include "workloads/random_data.hpp"
 #include "workloads/rc4.hpp"
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "concur/host.hpp"
-#include "sealed_record.hpp"
+#include "host/sealed_record.hpp"
 
 namespace concur {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "fake_batch.hpp"
-#include "plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 
 namespace concur_test {
 namespace {

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "run_task.hpp"
-#include "workload.hpp"
+#include "workloads/workload.hpp"
 #include "workloads/random_data.hpp"
-#include "workloads/sha256.hpp"
+#include "util/sha256_hex.hpp"
 
 namespace concur {
 namespace {

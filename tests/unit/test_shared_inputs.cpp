@@ -8,7 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "shared_inputs.hpp"
+#include "workloads/shared_inputs.hpp"
 #include "workloads/random_data.hpp"
 
 namespace concur {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "suite.hpp"
-#include "suite_params.hpp"
+#include "suite/suite.hpp"
+#include "suite/suite_params.hpp"
 
 namespace concur {
 namespace {

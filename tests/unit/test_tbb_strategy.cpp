@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "fake_batch.hpp"
-#include "plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 
 namespace concur_test {
 // TBB workers join an arena shortly after its tasks are spawned. Under

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "units.hpp"
+#include "util/units.hpp"
 
 namespace concur {
 namespace {

@@ -24,11 +24,11 @@
 #include <utility>
 #include <vector>
 
-#include "blocking_io.hpp"
+#include "util/blocking_io.hpp"
 #include "concur/batch.hpp"
 #include "concur/io.hpp"
 #include "concur/task.hpp"
-#include "plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 #include "uring/batch_runner.hpp"
 #include "uring/engine.hpp"
 #include "uring/engine_config.hpp"

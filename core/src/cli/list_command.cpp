@@ -3,9 +3,9 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "plugin_loader.hpp"
-#include "param_text.hpp"
-#include "workload.hpp"
+#include "host/plugin_loader.hpp"
+#include "suite/param_text.hpp"
+#include "workloads/workload.hpp"
 
 namespace concur::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include "cli/commands.hpp"
 #include "server/faults.hpp"
 #include "server/flag_server.hpp"
-#include "units.hpp"
+#include "util/units.hpp"
 
 namespace concur::cli {
 

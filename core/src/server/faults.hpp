@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-#include "workloads/random_data.hpp"
+#include "util/xoshiro256.hpp"
 
 namespace concur {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <utility>
 
-#include "workloads/random_data.hpp"
+#include "util/xoshiro256.hpp"
 
 namespace concur {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "server/country_codes.hpp"
 #include "server/flag_image.hpp"
-#include "workloads/sha256.hpp"
+#include "util/sha256_hex.hpp"
 
 namespace concur {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "workload.hpp"
+#include "workloads/workload.hpp"
 
 namespace concur {
 

@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "outcome_text.hpp"
-#include "units.hpp"
+#include "util/outcome_text.hpp"
+#include "util/units.hpp"
 #include "workloads/factories.hpp"
 
 namespace concur {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "blocking_io.hpp"
+#include "util/blocking_io.hpp"
 
 namespace concur {
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "outcome_text.hpp"
-#include "units.hpp"
+#include "util/outcome_text.hpp"
+#include "util/units.hpp"
 #include "workloads/factories.hpp"
 
 namespace concur {

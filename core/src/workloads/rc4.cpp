@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "outcome_text.hpp"
-#include "units.hpp"
+#include "util/outcome_text.hpp"
+#include "util/units.hpp"
 #include "workloads/factories.hpp"
 #include "workloads/random_data.hpp"
 

@@ -1,0 +1,211 @@
+#include "results/results_json.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "results/case_figures.hpp"
+#include "concur/version.hpp"
+
+namespace concur {
+namespace {
+
+using Run = benchmark::BenchmarkReporter::Run;
+using nlohmann::json;
+
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+const char* time_unit_name(benchmark::TimeUnit unit) {
+  switch (unit) {
+    case benchmark::kNanosecond: return "ns";
+    case benchmark::kMicrosecond: return "us";
+    case benchmark::kMillisecond: return "ms";
+    case benchmark::kSecond: return "s";
+  }
+  return "ns";
+}
+
+// One benchmarks[] entry, field for field as Google Benchmark's JSONReporter writes it.
+json run_json(const Run& r) {
+  json j;
+  j["name"] = r.benchmark_name();
+  j["family_index"] = r.family_index;
+  j["per_family_instance_index"] = r.per_family_instance_index;
+  j["run_name"] = r.run_name.str();
+  j["run_type"] = r.run_type == Run::RT_Iteration ? "iteration" : "aggregate";
+  j["repetitions"] = r.repetitions;
+  if (r.run_type != Run::RT_Aggregate) j["repetition_index"] = r.repetition_index;
+  j["threads"] = r.threads;
+  if (r.run_type == Run::RT_Aggregate) {
+    j["aggregate_name"] = r.aggregate_name;
+    j["aggregate_unit"] = r.aggregate_unit == benchmark::StatisticUnit::kPercentage ? "percentage" : "time";
+  }
+  if (r.error_occurred) {
+    j["error_occurred"] = true;
+    j["error_message"] = r.error_message;
+  }
+  j["iterations"] = r.iterations;
+  if (r.run_type == Run::RT_Aggregate && r.aggregate_unit == benchmark::StatisticUnit::kPercentage) {
+    j["real_time"] = number(r.real_accumulated_time);
+    j["cpu_time"] = number(r.cpu_accumulated_time);
+  } else {
+    j["real_time"] = number(r.GetAdjustedRealTime());
+    j["cpu_time"] = number(r.GetAdjustedCPUTime());
+    j["time_unit"] = time_unit_name(r.time_unit);
+  }
+  for (const auto& [name, counter] : r.counters) j[name] = number(counter.value);
+  if (!r.report_label.empty()) j["label"] = r.report_label;
+  return j;
+}
+
+json timeline_json(const std::vector<TaskRecord>& records) {
+  json tasks = json::array();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const TaskRecord& t = records[i];
+    tasks.push_back({{"index", i},
+                     {"worker", t.worker},
+                     {"start_ms", t.start_ns / 1e6},
+                     {"end_ms", t.end_ns / 1e6},
+                     {"completion", t.completion},
+                     {"status", to_string(t.outcome.status)}});
+  }
+  return tasks;
+}
+
+}  // namespace
+
+json results_json(const SuiteRun& run, const ResultsMeta& meta) {
+  json context;
+  context["date"] = run.started_at;
+  context["host_name"] = meta.system.host_name;
+  context["executable"] = meta.executable;
+  context["num_cpus"] = run.machine.num_cpus;
+  context["mhz_per_cpu"] = static_cast<long>(std::lround(run.machine.mhz_per_cpu));
+  context["cpu_scaling_enabled"] = run.machine.cpu_scaling_enabled;
+  json caches = json::array();
+  for (const auto& c : run.machine.caches) {
+    caches.push_back({{"type", c.type}, {"level", c.level}, {"size", c.size}, {"num_sharing", c.num_sharing}});
+  }
+  context["caches"] = caches;
+  json load = json::array();
+  for (double l : run.machine.load_avg) load.push_back(number(l));
+  context["load_avg"] = load;
+  // Debian's libbenchmark 1.7.1 is a debug build and cannot be asked at run time;
+  // with one whole batch per iteration its overhead is negligible (DESIGN pitfall 9).
+  context["library_build_type"] = "debug";
+  context["library_build_note"] = "Debian libbenchmark; its overhead is negligible for whole-batch iterations";
+  context["concur_version"] = version_string;
+  context["concur_build_type"] = meta.system.build_type;
+  context["concur_abi_version"] = abi_version;
+  context["git_commit"] = meta.system.git_commit;
+  context["command_line"] = meta.command_line;
+  context["suite"] = {{"name", meta.suite.name},
+                      {"path", meta.suite.path.string()},
+                      {"sha256", meta.suite.sha256},
+                      {"repetitions", meta.suite.repetitions},
+                      {"warmup", meta.suite.warmup},
+                      {"interleave", meta.suite.interleave},
+                      {"startup", to_string(meta.suite.startup)},
+                      {"seed", meta.suite.seed}};
+  std::set<std::string> used;
+  for (const Case& c : run.cases) used.insert(c.strategy);
+  json plugins = json::array();
+  for (const LoadedPlugin& p : meta.plugins.plugins) {
+    const std::string name(p.strategy->name());
+    if (!used.count(name)) continue;
+    plugins.push_back({{"name", name},
+                       {"version", std::string(p.strategy->version())},
+                       {"abi", p.abi},
+                       {"path", p.path.string()},
+                       {"available", p.availability.available},
+                       {"unavailable_reason", p.availability.reason}});
+  }
+  context["plugins"] = plugins;
+  context["kernel"] = meta.system.kernel;
+  context["online_cores"] = meta.system.online_cores;
+  context["io_uring"] = meta.system.io_uring;
+  context["timing"] = {
+      {"iteration", "one whole batch: every task of the workload entry, start to finish"},
+      {"real_time", "wall-clock time of the batch"},
+      {"cpu_time", "CPU time of the whole process, all threads, plus what the strategy's other processes (workers, a "
+                   "fork server) report for the timed calls"},
+      {"startup", meta.suite.startup == Startup::timed
+                      ? "timed: each timed batch is Strategy::start, run and stop (start-up and shutdown of pools, "
+                        "arenas, rings and worker processes included)"
+                      : "untimed: Strategy::start runs before a case's batches and Strategy::stop after them, outside "
+                        "the timed region; each timed batch is one Strategy::run on the started strategy"},
+      {"startup_seconds", "wall time of Strategy::start, measured by the harness"},
+      {"input_generation", "outside the timed region: inputs are generated once per entry before any case runs, into "
+                           "memory that processes forked from concur map rather than copy or generate again"},
+      {"verification", "outside the timed region: every outcome is verified after each batch"},
+      {"allocator", "glibc malloc with mmap_threshold 256 MiB and trim_threshold 1 GiB, so task buffers are recycled "
+                    "rather than returned to the kernel and re-faulted in every batch"}};
+
+  // speedup / efficiency go on the iteration runs and the mean/median aggregates.
+  const std::vector<CaseFigures> figures = case_figures(run);
+  std::map<std::string, const CaseFigures*> figures_by_name;
+  for (std::size_t i = 0; i < run.cases.size(); ++i) figures_by_name[run.cases[i].name] = &figures[i];
+
+  json benchmarks = json::array();
+  for (const Run& r : run.runs) {
+    json j = run_json(r);
+    auto it = figures_by_name.find(r.run_name.function_name);
+    const bool central = r.run_type == Run::RT_Iteration || r.aggregate_name == "mean" || r.aggregate_name == "median";
+    if (it != figures_by_name.end() && central && !r.error_occurred) {
+      const CaseFigures& f = *it->second;
+      if (f.speedup) j["speedup"] = number(*f.speedup);
+      if (f.efficiency) j["efficiency"] = number(*f.efficiency);
+      if (f.vs_sequential) j["speedup_vs_sequential"] = number(*f.vs_sequential);
+    }
+    benchmarks.push_back(std::move(j));
+  }
+
+  json timelines = json::array();
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    if (run.results[i].timeline.empty()) continue;
+    timelines.push_back({{"name", run.cases[i].name}, {"tasks", timeline_json(run.results[i].timeline)}});
+  }
+
+  return json{{"context", context}, {"benchmarks", benchmarks}, {"timelines", timelines}};
+}
+
+std::filesystem::path default_results_path(const Suite& suite) {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  return std::filesystem::path("results") / (suite.name + "-" + stamp + ".json");
+}
+
+void write_json_file(const std::filesystem::path& path, const nlohmann::json& doc) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) throw std::runtime_error(path.parent_path().string() + ": cannot create folder: " + ec.message());
+  std::filesystem::path tmp = path;
+  tmp += ".tmp-" + std::to_string(getpid());
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!f) throw std::runtime_error(tmp.string() + ": cannot write: " + std::strerror(errno));
+    f << doc.dump(2) << '\n';
+    f.flush();
+    if (!f) {
+      std::filesystem::remove(tmp, ec);
+      throw std::runtime_error(tmp.string() + ": write failed: " + std::strerror(errno));
+    }
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(path.string() + ": cannot write: " + ec.message());
+  }
+}
+
+}  // namespace concur

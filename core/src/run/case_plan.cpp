@@ -1,0 +1,66 @@
+#include "run/case_plan.hpp"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace concur {
+
+std::vector<Case> plan_cases(const Suite& suite, const PluginSet& plugins, const std::string& filter) {
+  std::regex pattern;
+  try {
+    pattern = std::regex(filter.empty() ? std::string(".") : filter, std::regex::extended);
+  } catch (const std::regex_error& e) {
+    throw ConfigError("--filter '" + filter + "': not a valid regular expression: " + e.what());
+  }
+
+  std::map<std::string, int> seen_workloads;
+  std::vector<Case> cases;
+  for (std::size_t e = 0; e < suite.entries.size(); ++e) {
+    const WorkloadEntry& entry = suite.entries[e];
+    const int ordinal = ++seen_workloads[entry.workload];
+    const std::string entry_name = ordinal == 1 ? entry.workload : entry.workload + "#" + std::to_string(ordinal);
+
+    std::vector<std::string> strategies;
+    for (const std::string& s : entry.strategies) {
+      if (s != "all") {
+        strategies.push_back(s);
+        continue;
+      }
+      for (const LoadedPlugin& p : plugins.plugins) {
+        if (p.availability.available) strategies.emplace_back(p.strategy->name());
+      }
+    }
+    std::set<std::string> done_strategies;
+    for (const std::string& s : strategies) {
+      if (!done_strategies.insert(s).second) continue;
+      const LoadedPlugin* plugin = plugins.find(s);
+      std::set<unsigned> done_workers;
+      for (unsigned w : entry.workers) {
+        if (plugin && plugin->strategy->max_workers() != 0) w = std::min(w, plugin->strategy->max_workers());
+        if (!done_workers.insert(w).second) continue;
+        Case c;
+        c.entry_name = entry_name;
+        c.entry = e;
+        c.strategy = s;
+        c.workers = w;
+        c.plugin = plugin;
+        c.name = entry_name + "/" + s + "/workers:" + std::to_string(w);
+        if (!plugin) {
+          c.unavailable = "no plugin named '" + s + "' was loaded";
+        } else if (!plugin->availability.available) {
+          c.unavailable = s + " is unavailable: " + plugin->availability.reason;
+        }
+        if (std::regex_search(c.name, pattern)) cases.push_back(std::move(c));
+      }
+    }
+  }
+  if (cases.empty()) {
+    throw ConfigError(filter.empty() ? suite.path.string() + ": the suite expands to no cases (no strategy available?)"
+                                     : "--filter '" + filter + "': no case of " + suite.path.string() + " matches");
+  }
+  return cases;
+}
+
+}  // namespace concur

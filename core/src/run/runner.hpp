@@ -1,0 +1,53 @@
+// Runner: runs a planned suite through Google Benchmark, one iteration being one whole, checked batch.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "run/batch_run.hpp"
+#include "run/case_plan.hpp"
+#include "suite/suite.hpp"
+
+namespace concur {
+
+struct CaseResult {
+  std::vector<TaskRecord> timeline;          // of the last timed batch
+  std::vector<double> external_cpu_seconds;  // per timed batch, from RunReport
+  std::string failure;                    // the first problem found, empty when the case passed
+  bool broken = false;                    // start-up or warm-up failed: later repetitions are not run
+  bool warmed = false;                    // startup: timed: the warm-up cycles ran
+  unsigned repetitions_run = 0;
+};
+
+// Facts Google Benchmark gathered about the machine while running.
+struct MachineFacts {
+  int num_cpus = 0;
+  double mhz_per_cpu = 0;
+  bool cpu_scaling_enabled = false;
+  std::vector<double> load_avg;
+  std::vector<benchmark::CPUInfo::CacheInfo> caches;
+};
+
+struct SuiteRun {
+  std::vector<Case> cases;
+  std::vector<CaseResult> results;  // parallel to cases
+  std::vector<benchmark::BenchmarkReporter::Run> runs;  // as Google Benchmark reported them
+  MachineFacts machine;
+  std::string started_at;  // local time, as Google Benchmark writes `date`
+  bool failed() const;
+};
+
+struct RunnerOptions {
+  bool verbose = false;  // live task log and results in submission order
+};
+
+// Generates each entry's inputs (outside the timed region), then runs every
+// case, starting and stopping strategies as the suite's `startup` says.
+// Progress and the verbose log go to `out`. Call once per process: Google
+// Benchmark's flags are global.
+SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOptions& options, std::ostream& out);
+
+}  // namespace concur

@@ -1,0 +1,318 @@
+#include "suite/suite.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <set>
+
+#include <openssl/evp.h>
+#include <yaml-cpp/yaml.h>
+
+#include "suite/suite_params.hpp"
+
+namespace concur {
+namespace {
+
+using suite_params::Member;
+using suite_params::Origin;
+using suite_params::Value;
+
+const std::vector<std::string> top_level_keys{"name",    "repetitions", "warmup",  "interleave", "startup", "seed",
+                                              "strategies", "workers",  "options", "timeout",   "workloads"};
+
+unsigned online_cpus() {
+  const long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<unsigned>(n) : 1;
+}
+
+// A task running longer than this is an error outcome; 0 (the default) means no limit.
+const ParamSpec timeout_spec{"timeout", ParamKind::duration, std::int64_t{0}, 0, 24LL * 3600 * 1'000'000'000, ""};
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+// Read once, so the digest and the parse see the same bytes.
+std::string read_file(const std::filesystem::path& file) {
+  const auto cannot_read = [&] {
+    suite_params::fail(Origin{file.string(), false}, YAML::Mark::null_mark(), "",
+                       std::string("cannot read: ") + std::strerror(errno));
+  };
+  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(file.c_str(), "rb"));
+  if (!f) cannot_read();
+  std::string bytes;
+  char buffer[1 << 14];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f.get())) > 0) bytes.append(buffer, n);
+  // A directory opens fine on Linux and fails only here, with EISDIR.
+  if (std::ferror(f.get())) cannot_read();
+  return bytes;
+}
+
+std::string sha256_hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("OpenSSL SHA-256 failed");
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+std::vector<std::string> workload_names() {
+  std::vector<std::string> names;
+  for (const auto& type : workload_types()) names.push_back(type.name);
+  return names;
+}
+
+const WorkloadType& read_workload_type(const Value& value) {
+  const std::string expected = "a workload name: one of " + suite_params::join(workload_names());
+  const std::string name = suite_params::read_scalar(value, expected);
+  if (const WorkloadType* type = find_workload_type(name)) return *type;
+  const std::string suggestion = nearest(name, workload_names());
+  value.fail("unknown workload '" + name + "'; " +
+             (suggestion.empty() ? "expected one of " + suite_params::join(workload_names())
+                                 : "did you mean '" + suggestion + "'?"));
+}
+
+WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& strategies,
+                         const std::vector<unsigned>& workers, const std::vector<std::string>& known_strategies) {
+  const auto members = suite_params::read_map(value, "a map with a 'workload' key and its parameters");
+  const Member* workload = suite_params::find_member(members, "workload");
+  if (workload == nullptr) {
+    value.fail("missing key 'workload'; expected one of " + suite_params::join(workload_names()));
+  }
+  const WorkloadType& type = read_workload_type(workload->value);
+
+  std::vector<std::string> allowed{"workload", "strategies", "workers"};
+  for (const ParamSpec& spec : type.params) allowed.push_back(spec.name);
+  suite_params::check_keys(value, members, allowed);
+
+  WorkloadEntry entry;
+  entry.workload = type.name;
+  entry.strategies = strategies;
+  entry.workers = workers;
+  entry.location = {value.origin().name, value.mark().line + 1, value.mark().column + 1};
+  for (const ParamSpec& spec : type.params) {
+    const Member* given = suite_params::find_member(members, spec.name);
+    entry.params.set(spec.name, given ? suite_params::read_param(spec, given->value) : spec.default_value);
+  }
+  if (const Member* m = suite_params::find_member(members, "strategies")) {
+    entry.strategies = suite_params::read_strategies(m->value, known_strategies);
+  }
+  if (const Member* m = suite_params::find_member(members, "workers")) {
+    entry.workers = suite_params::read_workers(m->value);
+  }
+  return entry;
+}
+
+std::vector<YAML::Node> parse_yaml(const Origin& origin, const std::string& text) {
+  try {
+    return YAML::LoadAll(text);
+  } catch (const YAML::ParserException& e) {
+    suite_params::fail(origin, e.mark, "", "invalid YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    suite_params::fail(origin, e.mark, "", "invalid YAML: " + e.msg);
+  }
+}
+
+Suite read_suite(const Origin& origin, const YAML::Node& document, const std::vector<std::string>& known) {
+  const Value root(origin, document, "", document.Mark());
+  const std::string expected = "a map of suite settings with a 'workloads' list";
+  // yaml-cpp marks a null document at the end of the stream; the top is clearer.
+  if (document.IsNull()) suite_params::fail(origin, YAML::Mark::null_mark(), "", "empty document; expected " + expected);
+  const auto members = suite_params::read_map(root, expected);
+  suite_params::check_keys(root, members, top_level_keys);
+
+  Suite suite;
+  std::vector<std::string> strategies{"all"};
+  // Without `workers`, one per online CPU, as a process pool executor defaults to.
+  std::vector<unsigned> workers{online_cpus()};
+  const Member* workloads = nullptr;
+  for (const Member& m : members) {
+    const Value& v = m.value;
+    if (m.name == "name") {
+      suite.name = suite_params::read_scalar(v, "a suite name");
+      if (suite.name.empty()) v.fail("the name is empty; expected a suite name");
+    } else if (m.name == "repetitions") {
+      suite.repetitions = static_cast<unsigned>(suite_params::read_integer(v, 1, suite_params::max_repetitions));
+    } else if (m.name == "warmup") {
+      suite.warmup = static_cast<unsigned>(suite_params::read_integer(v, 0, suite_params::max_warmup));
+    } else if (m.name == "interleave") {
+      suite.interleave = suite_params::read_bool(v);
+    } else if (m.name == "startup") {
+      const std::optional<Startup> startup = parse_startup(suite_params::read_scalar(v, "timed or untimed"));
+      if (!startup) v.fail_expected("timed or untimed");
+      suite.startup = *startup;
+    } else if (m.name == "seed") {
+      suite.seed = suite_params::read_unsigned(v);
+    } else if (m.name == "strategies") {
+      strategies = suite_params::read_strategies(v, known);
+    } else if (m.name == "workers") {
+      workers = suite_params::read_workers(v);
+    } else if (m.name == "options") {
+      suite.options = suite_params::read_options(v);
+    } else if (m.name == "timeout") {
+      suite.task_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(timeout_spec, v)));
+    } else if (m.name == "workloads") {
+      workloads = &m;  // last: its entries inherit strategies and workers, wherever those are written
+    }
+  }
+
+  if (workloads == nullptr) root.fail("missing key 'workloads'; expected a list of workloads to run");
+  const Value& list = workloads->value;
+  if (!list.node().IsSequence()) list.fail_expected("a list of workloads");
+  if (list.node().size() == 0) list.fail("the list is empty; expected at least one workload");
+  for (std::size_t i = 0; i < list.node().size(); ++i) {
+    suite.entries.push_back(read_entry(list.element(i, list.node()[i]), strategies, workers, known));
+  }
+  return suite;
+}
+
+// Every entry whose workload type has parameter `key` gets `value`.
+void apply_set(Suite& suite, const std::string& key, const std::string& value) {
+  const Origin origin{"--set " + key + "=" + value, false};
+  const auto none = YAML::Mark::null_mark();
+  if (key.empty()) suite_params::fail(origin, none, "", "empty parameter name; expected --set key=value");
+
+  std::set<std::string> parameters_here;
+  bool any = false;
+  for (const WorkloadEntry& entry : suite.entries) {
+    for (const ParamSpec& spec : find_workload_type(entry.workload)->params) {
+      parameters_here.insert(spec.name);
+      any = any || spec.name == key;
+    }
+  }
+  // The whole (short) list beats a guess: "nokey" is two edits from "key".
+  if (!any) {
+    const std::vector<std::string> names(parameters_here.begin(), parameters_here.end());
+    suite_params::fail(origin, none, "",
+                       "no workload in this suite has a parameter '" + key +
+                           "'; parameters here: " + suite_params::join(names));
+  }
+
+  YAML::Node node;
+  try {
+    node = YAML::Load(value);
+  } catch (const YAML::Exception& e) {
+    suite_params::fail(origin, none, key, "invalid YAML: " + e.msg);
+  }
+  const Value parsed(origin, node, key, none);
+  for (WorkloadEntry& entry : suite.entries) {
+    const auto& specs = find_workload_type(entry.workload)->params;
+    const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == key; });
+    // Each entry checks the value against its own type's limits (rc4 needs
+    // size >= 1, sha256 accepts 0).
+    if (spec != specs.end()) entry.params.set(key, suite_params::read_param(*spec, parsed));
+  }
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string SourceLocation::str() const {
+  if (line == 0) return file;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+Suite load_suite(const std::filesystem::path& file, const std::vector<std::string>& known_strategies) {
+  const std::string bytes = read_file(file);
+  const Origin origin{file.string(), true};
+  const auto documents = parse_yaml(origin, bytes);
+  if (documents.empty()) {
+    suite_params::fail(origin, YAML::Mark::null_mark(), "",
+                       "empty document; expected a map of suite settings with a 'workloads' list");
+  }
+  if (documents.size() > 1) {
+    suite_params::fail(origin, documents[1].Mark(), "", "a second YAML document; expected one suite per file");
+  }
+  Suite suite = read_suite(origin, documents.front(), known_strategies);
+  suite.path = file;
+  suite.sha256 = sha256_hex(bytes);
+  if (suite.name.empty()) suite.name = file.stem().string();
+  return suite;
+}
+
+void apply_overrides(Suite& suite, const Overrides& overrides, const std::vector<std::string>& known_strategies) {
+  // On a copy, so a bad override leaves the suite as it was.
+  Suite result = suite;
+  if (overrides.strategies) {
+    suite_params::check_strategies(Origin{"--strategy", false}, *overrides.strategies, known_strategies);
+    for (auto& entry : result.entries) entry.strategies = *overrides.strategies;
+  }
+  if (overrides.workers) {
+    suite_params::check_workers(Origin{"--workers", false}, *overrides.workers);
+    for (auto& entry : result.entries) entry.workers = *overrides.workers;
+  }
+  if (overrides.repetitions) {
+    const unsigned n = *overrides.repetitions;
+    if (n < 1 || n > suite_params::max_repetitions) {
+      suite_params::fail(Origin{"--repetitions", false}, YAML::Mark::null_mark(), "",
+                         std::to_string(n) + " is out of range; expected an integer from 1 to " +
+                             std::to_string(suite_params::max_repetitions));
+    }
+    result.repetitions = n;
+  }
+  if (overrides.interleave) result.interleave = *overrides.interleave;
+  if (overrides.startup) result.startup = *overrides.startup;
+  for (const auto& [key, value] : overrides.sets) apply_set(result, key, value);
+  suite = std::move(result);
+}
+
+const char* to_string(Startup startup) noexcept { return startup == Startup::timed ? "timed" : "untimed"; }
+
+std::optional<Startup> parse_startup(std::string_view text) noexcept {
+  if (text == "timed") return Startup::timed;
+  if (text == "untimed") return Startup::untimed;
+  return std::nullopt;
+}
+
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
+  if (word.empty()) return "";
+  const std::string needle = lower(word);
+  // Case is ignored: "Repetitions" is plainly "repetitions".
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const auto& candidate : candidates) {
+    const std::size_t d = edit_distance(needle, lower(candidate));
+    // Rewriting every character of both words is no resemblance ("ab" vs "cd").
+    if (d >= std::max(word.size(), candidate.size())) continue;
+    if (d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+}  // namespace concur

@@ -1,0 +1,84 @@
+// Suite: a YAML benchmark suite, parsed and validated, and the command-line overrides applied to it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "workloads/workload.hpp"
+
+namespace concur {
+
+// A bad suite or override. what() is one line: "file:line:column: key: problem; expected ...".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 when unknown (command-line overrides)
+  int column = 0;  // 1-based
+  std::string str() const;  // "file:line:column"
+};
+
+// One item of `workloads:`; it expands to one case per strategy x workers.
+struct WorkloadEntry {
+  std::string workload;                 // a WorkloadType name
+  Params params;                        // every parameter resolved (defaults filled in)
+  std::vector<std::string> strategies;  // after suite defaults; "all" already expanded by the runner
+  std::vector<unsigned> workers;
+  SourceLocation location;              // of the entry, for errors found later
+};
+
+// What a timed batch holds besides the tasks: see Strategy (strategy.hpp).
+enum class Startup {
+  untimed,  // Strategy::start once before a case's batches, Strategy::stop after them
+  timed,    // every timed batch is start, run, stop (the original experiments' executor)
+};
+const char* to_string(Startup startup) noexcept;
+// "timed" or "untimed"; nullopt for anything else.
+std::optional<Startup> parse_startup(std::string_view text) noexcept;
+
+struct Suite {
+  std::filesystem::path path;
+  std::string sha256;               // of the file's bytes
+  std::string name;                 // `name:` or the file's stem
+  unsigned repetitions = 3;
+  unsigned warmup = 0;              // untimed batches before a case's first repetition
+  bool interleave = false;          // Google Benchmark's random interleaving
+  Startup startup = Startup::untimed;
+  std::uint64_t seed = 42;          // input data is generated from it
+  std::chrono::nanoseconds task_timeout{0};    // `timeout`: per task, 0 = none
+  std::map<std::string, std::string> options;  // strategy options, passed to every strategy
+  std::vector<WorkloadEntry> entries;
+};
+
+struct Overrides {
+  std::optional<std::vector<std::string>> strategies;  // --strategy a,b
+  std::optional<std::vector<unsigned>> workers;        // --workers 1,2,4
+  std::optional<unsigned> repetitions;                 // --repetitions N
+  std::optional<bool> interleave;                      // --interleave
+  std::optional<Startup> startup;                      // --startup timed|untimed
+  std::vector<std::pair<std::string, std::string>> sets;  // --set key=value, in order
+};
+
+// Parses and validates the file. `known_strategies` are the names a suite may
+// use besides "all". Throws ConfigError.
+Suite load_suite(const std::filesystem::path& file, const std::vector<std::string>& known_strategies);
+
+// Applies command-line overrides; --set values are parsed with the same rules
+// as the YAML. A --set key that no entry has is an error. Throws ConfigError.
+void apply_overrides(Suite& suite, const Overrides& overrides,
+                     const std::vector<std::string>& known_strategies);
+
+// The closest candidate within a small edit distance, or "" (for "did you mean").
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace concur
