@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "run/conformance.hpp"
 #include "host/plugin_loader.hpp"
+#include "run/conformance.hpp"
 
 namespace {
 

@@ -20,11 +20,11 @@
 #include <utility>
 #include <vector>
 
-#include "run/batch_run.hpp"
 #include "fork_plugin.hpp"
-#include "kill_calls.hpp"
 #include "host/host_services.hpp"
+#include "kill_calls.hpp"
 #include "process_threads.hpp"
+#include "run/batch_run.hpp"
 #include "suite/suite.hpp"
 #include "workloads/workload.hpp"
 

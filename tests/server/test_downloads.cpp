@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -11,10 +12,10 @@
 #include <thread>
 #include <vector>
 
-#include "run/batch_run.hpp"
-#include "util/blocking_io.hpp"
 #include "host/host_services.hpp"
+#include "run/batch_run.hpp"
 #include "running_server.hpp"
+#include "util/blocking_io.hpp"
 
 namespace concur_server_test {
 namespace {
@@ -82,6 +83,26 @@ TEST_F(Downloads, FlagsAreOkAndCheckedUnknownCodesNotFound) {
   EXPECT_EQ(ran.summary.error, 0u);
   EXPECT_GT(ran.summary.ok, 2u);  // CN, US and the B countries
   EXPECT_EQ(ran.records.back().outcome.message, "HTTP 404");  // ZZ
+}
+
+// A proxy in the environment would stand between the benchmark and the
+// server it names (here: a port where nothing listens, so every request
+// would fail through it).
+TEST_F(Downloads, AProxyInTheEnvironmentIsNotUsed) {
+  RunningServer server;
+  struct ProxyVariables {
+    ProxyVariables() {
+      for (const char* name : names) ::setenv(name, "http://127.0.0.1:9", 1);
+    }
+    ~ProxyVariables() {
+      for (const char* name : names) ::unsetenv(name);
+    }
+    const char* names[3] = {"http_proxy", "HTTPS_PROXY", "ALL_PROXY"};
+  } proxy;
+  const Ran ran = run(downloads(server.server().url(), {"cn", "zz"}));
+  EXPECT_TRUE(ran.summary.problems.empty()) << problems(ran);
+  EXPECT_EQ(ran.summary.ok, 1u);
+  EXPECT_EQ(ran.summary.not_found, 1u);
 }
 
 // Each failing fault, forced for every request, is an error saying what

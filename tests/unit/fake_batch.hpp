@@ -14,12 +14,12 @@
 #include <thread>
 #include <vector>
 
-#include "util/blocking_io.hpp"
 #include "concur/batch.hpp"
 #include "concur/io.hpp"
 #include "concur/outcome.hpp"
 #include "concur/strategy.hpp"
 #include "concur/task.hpp"
+#include "util/blocking_io.hpp"
 
 namespace concur_test {
 

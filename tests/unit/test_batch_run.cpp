@@ -7,9 +7,9 @@
 #include <string>
 #include <thread>
 
+#include "host/host_services.hpp"
 #include "run/batch_run.hpp"
 #include "util/blocking_io.hpp"
-#include "host/host_services.hpp"
 
 namespace concur {
 namespace {

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "concur/stdlib.hpp"
 #include "concur/version.hpp"
 #include "fake_batch.hpp"
-#include "concur/stdlib.hpp"
 #include "host/plugin_loader.hpp"
 
 namespace concur_test {

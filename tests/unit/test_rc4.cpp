@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "run_task.hpp"
-#include "workloads/workload.hpp"
 #include "workloads/random_data.hpp"
 #include "workloads/rc4.hpp"
+#include "workloads/workload.hpp"
 
 namespace concur {
 namespace {

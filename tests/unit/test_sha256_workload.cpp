@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "run_task.hpp"
-#include "workloads/workload.hpp"
-#include "workloads/random_data.hpp"
 #include "util/sha256_hex.hpp"
+#include "workloads/random_data.hpp"
+#include "workloads/workload.hpp"
 
 namespace concur {
 namespace {

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "workloads/shared_inputs.hpp"
 #include "workloads/random_data.hpp"
+#include "workloads/shared_inputs.hpp"
 
 namespace concur {
 namespace {

@@ -24,7 +24,6 @@
 #include <utility>
 #include <vector>
 
-#include "util/blocking_io.hpp"
 #include "concur/batch.hpp"
 #include "concur/io.hpp"
 #include "concur/task.hpp"
@@ -32,6 +31,7 @@
 #include "uring/batch_runner.hpp"
 #include "uring/engine.hpp"
 #include "uring/engine_config.hpp"
+#include "util/blocking_io.hpp"
 
 namespace concur_test {
 namespace {

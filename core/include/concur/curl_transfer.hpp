@@ -21,8 +21,10 @@ class CurlTransfer {
  public:
   // Sets `easy` up for `op`: URL, the op's timeout and body cap, up to 5
   // redirects, no signals (other threads' sleeps would be interrupted), HTTP
-  // 1.1 with keep-alive (the handle's connection is reused). `op` and this
-  // object must outlive the transfer; the handle may be reused afterwards.
+  // 1.1 with keep-alive (the handle's connection is reused), and no proxy
+  // from the environment: http_proxy would put a proxy between the benchmark
+  // and the server it names. `op` and this object must outlive the
+  // transfer; the handle may be reused afterwards.
   CurlTransfer(CURL* easy, Io::HttpGet& op) noexcept : easy_(easy), op_(op) {
     op_.response = {};
     curl_easy_setopt(easy, CURLOPT_URL, op.url.c_str());
@@ -30,6 +32,7 @@ class CurlTransfer {
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_PROXY, "");
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 5L);

@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "run/conformance.hpp"
 #include "host/plugin_loader.hpp"
+#include "run/conformance.hpp"
 
 namespace concur::cli {
 

@@ -10,11 +10,11 @@
 #include <iostream>
 #include <optional>
 
-#include "run/batch_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress_bar.hpp"
 #include "host/host_services.hpp"
 #include "host/plugin_loader.hpp"
+#include "run/batch_run.hpp"
 #include "server/country_codes.hpp"
 #include "server/flag_tree.hpp"
 #include "server/server_process.hpp"

@@ -1,16 +1,16 @@
 // `concur run`: load plugins and the suite, apply overrides, run every case, report and write results.
 #include <iostream>
 
-#include "run/case_plan.hpp"
 #include "cli/commands.hpp"
 #include "concur/version.hpp"
 #include "host/plugin_loader.hpp"
 #include "results/report.hpp"
 #include "results/results_json.hpp"
+#include "results/sysinfo.hpp"
+#include "run/case_plan.hpp"
 #include "run/runner.hpp"
 #include "suite/suite.hpp"
 #include "suite/suite_params.hpp"
-#include "results/sysinfo.hpp"
 
 namespace concur::cli {
 namespace {

@@ -11,8 +11,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "results/case_figures.hpp"
 #include "concur/version.hpp"
+#include "results/case_figures.hpp"
 
 namespace concur {
 namespace {

@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "host/plugin_loader.hpp"
+#include "results/sysinfo.hpp"
 #include "run/runner.hpp"
 #include "suite/suite.hpp"
-#include "results/sysinfo.hpp"
 
 namespace concur {
 

@@ -5,8 +5,8 @@
 #include <map>
 #include <numeric>
 
-#include "run/batch_run.hpp"
 #include "host/host_services.hpp"
+#include "run/batch_run.hpp"
 
 namespace concur {
 namespace {

@@ -7,10 +7,10 @@
 #include <memory>
 
 #include "host/host_services.hpp"
-#include "server/server_process.hpp"
 #include "run/run_reporter.hpp"
-#include "util/statistics.hpp"
 #include "run/task_log.hpp"
+#include "server/server_process.hpp"
+#include "util/statistics.hpp"
 #include "util/units.hpp"
 
 namespace concur {

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "util/outcome_text.hpp"
 #include "server/stats_client.hpp"
+#include "util/outcome_text.hpp"
+#include "util/sha256_hex.hpp"
 #include "util/units.hpp"
 #include "workloads/factories.hpp"
 #include "workloads/flag_codes.hpp"
 #include "workloads/flag_manifest.hpp"
-#include "util/sha256_hex.hpp"
 
 namespace concur {
 namespace {
