@@ -6,7 +6,7 @@
 #include <boost/beast/http/read.hpp>
 #include <iostream>
 
-#include "server/request_route.hpp"
+#include "server/request_decision.hpp"
 
 namespace concur {
 namespace {
@@ -22,11 +22,6 @@ constexpr std::size_t slow_pieces = 10;
 // request, typically).
 constexpr std::chrono::seconds linger_limit{2};
 constexpr std::size_t drain_limit_bytes = 1 << 20;
-
-bool is_parse_error(const boost::beast::error_code& ec) {
-  return ec.category() == make_error_code(http::error::bad_target).category() &&
-         ec != http::error::end_of_stream && ec != http::error::partial_message;
-}
 
 }  // namespace
 
@@ -45,36 +40,29 @@ void HttpConnection::read_request() {
 void HttpConnection::on_request(error_code ec) {
   ServerCounters& count = state_.counters;
   const ResponseSet& responses = state_.responses;
-  // A body over Beast's own limit (1 MB) is refused before the parser sees its header.
-  if (parser_->has_body() || ec == http::error::body_limit) return refuse(responses.body_refused());
-  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return refuse(responses.header_too_large());
-  if (is_parse_error(ec)) return refuse(responses.bad_request());
-  // The client closed (between requests or in the middle of one), or the server is stopping.
-  if (ec) return close_now();
-  if (!parser_->known_version()) return refuse(responses.bad_request());
-
-  const bool keep_alive = parser_->keep_alive();
-  if (!parser_->is_get()) {
-    ServerCounters::bump(count.other_rejected);
-    return send(responses.method_not_allowed(), keep_alive);
-  }
-  const Route route = route_request(target_, scratch_);
-  switch (route.kind) {
-    case RouteKind::flag: return answer_flag(route.code, keep_alive);
-    case RouteKind::manifest:
+  const RequestDecision d = decide_request(*parser_, ec, target_, scratch_);
+  switch (d.action) {
+    case RequestAction::close: return close_now();
+    case RequestAction::refuse_body: return refuse(responses.body_refused());
+    case RequestAction::refuse_header: return refuse(responses.header_too_large());
+    case RequestAction::bad_request: return refuse(responses.bad_request());
+    case RequestAction::method_not_allowed:
+      ServerCounters::bump(count.other_rejected);
+      return send(responses.method_not_allowed(), d.keep_alive);
+    case RequestAction::flag: return answer_flag(d.code, d.keep_alive);
+    case RequestAction::manifest:
       ServerCounters::bump(count.other_ok);
-      return send(responses.manifest(), keep_alive);
-    case RouteKind::stats: {
+      return send(responses.manifest(), d.keep_alive);
+    case RequestAction::stats: {
       // Counted first, so the figures include the request that asks for them.
       ServerCounters::bump(count.other_ok);
       const std::string body = stats_json(count.snapshot());
-      stats_ = response_head(200, "application/json", body.size(), keep_alive) + body;
-      return send(asio::buffer(stats_), asio::const_buffer(), keep_alive ? After::next_request : After::close);
+      stats_ = response_head(200, "application/json", body.size(), d.keep_alive) + body;
+      return send(asio::buffer(stats_), asio::const_buffer(), d.keep_alive ? After::next_request : After::close);
     }
-    case RouteKind::not_found:
+    case RequestAction::not_found:
       ServerCounters::bump(count.other_not_found);
-      return send(responses.not_found(), keep_alive);
-    case RouteKind::bad_target: return refuse(responses.bad_request());
+      return send(responses.not_found(), d.keep_alive);
   }
 }
 

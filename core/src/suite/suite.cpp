@@ -245,7 +245,11 @@ std::string SourceLocation::str() const {
 }
 
 Suite load_suite(const std::filesystem::path& file, const std::vector<std::string>& known_strategies) {
-  const std::string bytes = read_file(file);
+  return parse_suite(read_file(file), file, known_strategies);
+}
+
+Suite parse_suite(const std::string& bytes, const std::filesystem::path& file,
+                  const std::vector<std::string>& known_strategies) {
   const Origin origin{file.string(), true};
   const auto documents = parse_yaml(origin, bytes);
   if (documents.empty()) {

@@ -72,6 +72,9 @@ struct Overrides {
 // Parses and validates the file. `known_strategies` are the names a suite may
 // use besides "all". Throws ConfigError.
 Suite load_suite(const std::filesystem::path& file, const std::vector<std::string>& known_strategies);
+// The same for a file's bytes already read; `file` names it in errors and gives the default name.
+Suite parse_suite(const std::string& bytes, const std::filesystem::path& file,
+                  const std::vector<std::string>& known_strategies);
 
 // Applies command-line overrides; --set values are parsed with the same rules
 // as the YAML. A --set key that no entry has is an error. Throws ConfigError.

@@ -19,11 +19,22 @@ FlagManifest parse_flag_manifest(const std::string& json_text) {
   std::map<std::string, FlagManifest::File> files;
   try {
     const nlohmann::json doc = nlohmann::json::parse(json_text);
+    const nlohmann::json& listed = doc.at("files");
+    // items() of an array would list "0", "1", ... as if they were paths.
+    if (!listed.is_object()) throw std::runtime_error("not a flag manifest: \"files\" is not an object");
     // Keys are paths below the manifest's folder: "cn/cn.gif".
-    for (const auto& [path, entry] : doc.at("files").items()) {
+    for (const auto& [path, entry] : listed.items()) {
+      const nlohmann::json& size = entry.at("size");
+      // get<std::uint64_t>() would wrap a negative size, truncate a
+      // fractional one, and convert one beyond 2^64 with undefined behaviour.
+      if (!size.is_number_unsigned()) {
+        throw std::runtime_error("not a flag manifest: the size of " +
+                                 nlohmann::json(path).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                                 " is not a byte count");
+      }
       std::string code = path.substr(0, path.find('/'));
       for (char& c : code) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-      files[code] = {entry.at("size").get<std::uint64_t>(), entry.at("sha256").get<std::string>()};
+      files[code] = {size.get<std::uint64_t>(), entry.at("sha256").get<std::string>()};
     }
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(std::string("not a flag manifest: ") + e.what());
