@@ -280,6 +280,19 @@ workloads: [{workload: sha256}]
                "3:1: a second YAML document; expected one suite per file");
 }
 
+// Found by fuzzing: yaml-cpp 0.7's LoadAll hands out empty documents forever,
+// allocating each, at a token that cannot start a node (jbeder/yaml-cpp#1040).
+TEST_F(SuiteTest, AStrayCommaIsInvalidYamlNotAnEndlessLoop) {
+  expect_error(",", "1:1: invalid YAML: unexpected ','");
+  expect_error("workloads: [{workload: rc4}]\n, x\n", "2:1: invalid YAML: unexpected ','");
+  expect_error(R"(
+workloads: [{workload: rc4}]
+---
+,
+)",
+               "3:1: a second YAML document; expected one suite per file");
+}
+
 TEST_F(SuiteTest, TopLevelMustBeAMap) {
   expect_error("- workload: rc4\n", "1:1: expected a map of suite settings with a 'workloads' list, got a list");
 }
@@ -434,6 +447,20 @@ workloads:
   const std::string word = error_of("workloads:\n  - workload: loiter\n    unit: abc\n");
   EXPECT_THAT(word, StartsWith(file_ + ":3:11: workloads[0].unit: expected a duration"));
   EXPECT_THAT(word, HasSubstr("got \"abc\""));
+}
+
+// Found by fuzzing: an alias repeated down the list of entries made a 3 KB
+// suite allocate 600 MB (each copy of a {range: N} list is N numbers).
+TEST_F(SuiteTest, TheEntriesListsHoldAMillionItemsInAll) {
+  std::string text = "workloads:\n  - &day {workload: loiter, durations: {range: 86401}}\n";
+  for (int i = 1; i < 11; ++i) text += "  - *day\n";
+  ASSERT_EQ(load(text).entries.size(), 11u);  // 950411 items
+
+  text += "  - *day\n";
+  const std::string error = error_of(text);
+  EXPECT_THAT(error, HasSubstr(": workloads[11]: the lists of the suite's entries hold 1036812 items in all; "
+                               "expected at most 1000000"));
+  EXPECT_THAT(error, StartsWith(file_ + ":"));
 }
 
 TEST_F(SuiteTest, IntegerListErrors) {
@@ -668,6 +695,17 @@ TEST_F(SuiteOverrides, SetValuesAreYaml) {
 
   apply_overrides(suite_, set("durations", "{range: 3}"), known);
   EXPECT_THAT(suite_.entries[1].params.list("durations"), ElementsAre(0, 1, 2));
+}
+
+TEST_F(SuiteOverrides, SetKeepsTheEntriesListsToAMillionItemsInAll) {
+  std::string text = "workloads:\n";
+  for (int i = 0; i < 12; ++i) text += "  - workload: loiter\n";
+  suite_ = load(text);
+  apply_overrides(suite_, set("durations", "{range: 83333}"), known);  // 999996 items
+  EXPECT_EQ(error_of_overrides(set("durations", "{range: 83334}")),
+            "--set durations={range: 83334}: the lists of the suite's entries hold 1000008 items in all; "
+            "expected at most 1000000");
+  EXPECT_EQ(suite_.entries[0].params.list("durations").size(), 83333u);  // as it was
 }
 
 TEST_F(SuiteOverrides, StartupReplacesTheSuites) {

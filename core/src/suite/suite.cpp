@@ -9,11 +9,13 @@
 #include <cstring>
 #include <memory>
 #include <set>
+#include <variant>
 
 #include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include "suite/suite_params.hpp"
+#include "suite/yaml_documents.hpp"
 
 namespace concur {
 namespace {
@@ -116,9 +118,24 @@ WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& str
   return entry;
 }
 
-std::vector<YAML::Node> parse_yaml(const Origin& origin, const std::string& text) {
+// Items in the entry's list parameters, {range: N} expanded.
+std::size_t list_items(const WorkloadEntry& entry) {
+  std::size_t items = 0;
+  for (const auto& [name, value] : entry.params.all()) {
+    if (const auto* numbers = std::get_if<std::vector<std::int64_t>>(&value)) items += numbers->size();
+    if (const auto* words = std::get_if<std::vector<std::string>>(&value)) items += words->size();
+  }
+  return items;
+}
+
+std::string too_many_list_items(std::size_t items) {
+  return "the lists of the suite's entries hold " + std::to_string(items) + " items in all; expected at most " +
+         std::to_string(suite_params::max_list_items);
+}
+
+YamlDocuments parse_yaml(const Origin& origin, const std::string& text) {
   try {
-    return YAML::LoadAll(text);
+    return read_yaml_documents(text);
   } catch (const YAML::ParserException& e) {
     suite_params::fail(origin, e.mark, "", "invalid YAML: " + e.msg);
   } catch (const YAML::Exception& e) {
@@ -173,8 +190,13 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
   const Value& list = workloads->value;
   if (!list.node().IsSequence()) list.fail_expected("a list of workloads");
   if (list.node().size() == 0) list.fail("the list is empty; expected at least one workload");
+  std::size_t items = 0;
   for (std::size_t i = 0; i < list.node().size(); ++i) {
-    suite.entries.push_back(read_entry(list.element(i, list.node()[i]), strategies, workers, known));
+    const Value element = list.element(i, list.node()[i]);
+    suite.entries.push_back(read_entry(element, strategies, workers, known));
+    // Checked entry by entry: memory stops growing at the first entry past the limit.
+    items += list_items(suite.entries.back());
+    if (items > suite_params::max_list_items) element.fail(too_many_list_items(items));
   }
   return suite;
 }
@@ -208,12 +230,15 @@ void apply_set(Suite& suite, const std::string& key, const std::string& value) {
     suite_params::fail(origin, none, key, "invalid YAML: " + e.msg);
   }
   const Value parsed(origin, node, key, none);
+  std::size_t items = 0;
   for (WorkloadEntry& entry : suite.entries) {
     const auto& specs = find_workload_type(entry.workload)->params;
     const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == key; });
     // Each entry checks the value against its own type's limits (rc4 needs
     // size >= 1, sha256 accepts 0).
     if (spec != specs.end()) entry.params.set(key, suite_params::read_param(*spec, parsed));
+    items += list_items(entry);
+    if (items > suite_params::max_list_items) suite_params::fail(origin, none, "", too_many_list_items(items));
   }
 }
 
@@ -251,15 +276,15 @@ Suite load_suite(const std::filesystem::path& file, const std::vector<std::strin
 Suite parse_suite(const std::string& bytes, const std::filesystem::path& file,
                   const std::vector<std::string>& known_strategies) {
   const Origin origin{file.string(), true};
-  const auto documents = parse_yaml(origin, bytes);
-  if (documents.empty()) {
+  const YamlDocuments documents = parse_yaml(origin, bytes);
+  if (documents.count == 0) {
     suite_params::fail(origin, YAML::Mark::null_mark(), "",
                        "empty document; expected a map of suite settings with a 'workloads' list");
   }
-  if (documents.size() > 1) {
-    suite_params::fail(origin, documents[1].Mark(), "", "a second YAML document; expected one suite per file");
+  if (documents.count > 1) {
+    suite_params::fail(origin, documents.second, "", "a second YAML document; expected one suite per file");
   }
-  Suite suite = read_suite(origin, documents.front(), known_strategies);
+  Suite suite = read_suite(origin, documents.first, known_strategies);
   suite.path = file;
   suite.sha256 = sha256_hex(bytes);
   if (suite.name.empty()) suite.name = file.stem().string();

@@ -25,6 +25,10 @@ namespace suite_params {
 inline constexpr std::int64_t max_workers = 100'000;
 inline constexpr std::int64_t max_repetitions = 1000;
 inline constexpr std::int64_t max_warmup = 100;
+// Items in all the lists of a suite's entries together ({range: N} counts N).
+// One entry may hold a million; entries repeating such a list (pasted, or one
+// YAML alias named down a list of entries) would allocate gigabytes.
+inline constexpr std::size_t max_list_items = 1'000'000;
 
 // Where values come from. A suite file gives every error a line:column; the
 // YAML of a command-line option is a fragment whose positions would only confuse.
