@@ -40,6 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (!d.code.empty()) {
       std::abort();
     }
+    // A refusal closes the connection whatever the request asked.
+    const bool closes = d.action == concur::RequestAction::close || d.action == concur::RequestAction::refuse_body ||
+                        d.action == concur::RequestAction::refuse_header ||
+                        d.action == concur::RequestAction::bad_request;
+    if (closes && d.keep_alive) std::abort();
     if (!d.keep_alive) break;
   }
   return 0;
