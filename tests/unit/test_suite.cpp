@@ -284,7 +284,7 @@ workloads: [{workload: sha256}]
 // allocating each, at a token that cannot start a node (jbeder/yaml-cpp#1040).
 TEST_F(SuiteTest, AStrayCommaIsInvalidYamlNotAnEndlessLoop) {
   expect_error(",", "1:1: invalid YAML: unexpected ','");
-  expect_error("workloads: [{workload: rc4}]\n, x\n", "2:1: invalid YAML: unexpected ','");
+  expect_error("{workloads: [{workload: rc4}]}\n, x\n", "2:1: invalid YAML: unexpected ','");
   expect_error(R"(
 workloads: [{workload: rc4}]
 ---
