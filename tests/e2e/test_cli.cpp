@@ -478,7 +478,8 @@ TEST_F(Cli, FlagsPrintsTheOriginalReportAndTheServersCount) {
   std::vector<std::string> lines;
   std::istringstream out(r.out);
   for (std::string line; std::getline(out, line);) lines.push_back(line);
-  const auto tally = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.ends_with(" downloaded."); });
+  const auto tally =
+      std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.ends_with(" downloaded."); });
   ASSERT_GE(lines.end() - tally, 5) << r.out;
   const int ok = count_before(tally[0], " flag"), not_found = count_before(tally[1], " not found."),
             errors = count_before(tally[2], " error");

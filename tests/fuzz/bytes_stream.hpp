@@ -15,7 +15,8 @@ namespace concur::fuzz {
 class BytesStream {
  public:
   // Each read_some returns at most `chunk` bytes (at least 1), as TCP may split a request anywhere.
-  BytesStream(std::span<const std::uint8_t> bytes, std::size_t chunk) : rest_(bytes), chunk_(std::max<std::size_t>(chunk, 1)) {}
+  BytesStream(std::span<const std::uint8_t> bytes, std::size_t chunk)
+      : rest_(bytes), chunk_(std::max<std::size_t>(chunk, 1)) {}
 
   template <typename MutableBufferSequence>
   std::size_t read_some(const MutableBufferSequence& buffers, boost::beast::error_code& ec) {

@@ -13,8 +13,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(FlagManifest, ListsEachFileByUpperCaseCode) {
-  const FlagManifest m = parse_flag_manifest(
-      R"({"count": 2, "seed": 42, "files": {"cn/cn.gif": {"size": 5120, "sha256": "ab"}, "us/us.gif": {"size": 7, "sha256": "cd"}}})");
+  const FlagManifest m = parse_flag_manifest(R"({"count": 2, "seed": 42, "files": {)"
+                                             R"("cn/cn.gif": {"size": 5120, "sha256": "ab"}, "us/us.gif": {"size": 7, "sha256": "cd"}}})");
   ASSERT_TRUE(m.available());
   ASSERT_TRUE(m.find("CN").has_value());
   EXPECT_EQ(m.find("CN")->size, 5120u);
@@ -24,7 +24,8 @@ TEST(FlagManifest, ListsEachFileByUpperCaseCode) {
 }
 
 TEST(FlagManifest, TakesSizesUpTo64Bits) {
-  const FlagManifest m = parse_flag_manifest(R"({"files": {"us/us.gif": {"size": 18446744073709551615, "sha256": ""}}})");
+  const FlagManifest m =
+      parse_flag_manifest(R"({"files": {"us/us.gif": {"size": 18446744073709551615, "sha256": ""}}})");
   EXPECT_EQ(m.find("US")->size, 18446744073709551615u);
 }
 
@@ -43,7 +44,8 @@ void expect_refused(const std::string& json, const std::string& why) {
 // to 2^64-1 and 1.5 became 1, so a wrong manifest checked downloads.
 TEST(FlagManifest, RefusesASizeThatIsNotAByteCount) {
   for (const std::string size : {"1e300", "-1", "1.5", "\"5\"", "null"}) {
-    expect_refused(R"({"files": {"us/us.gif": {"size": )" + size + R"(, "sha256": ""}}})", "\"us/us.gif\" is not a byte count");
+    expect_refused(R"({"files": {"us/us.gif": {"size": )" + size + R"(, "sha256": ""}}})",
+                   "\"us/us.gif\" is not a byte count");
   }
 }
 

@@ -21,7 +21,9 @@ RequestDecision decide_request(const RequestParser& parser, const boost::beast::
                                std::string& scratch) {
   // A body over Beast's own limit (1 MB) is refused before the parser sees its header.
   if (parser.has_body() || ec == http::error::body_limit) return final_action(RequestAction::refuse_body);
-  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return final_action(RequestAction::refuse_header);
+  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+    return final_action(RequestAction::refuse_header);
+  }
   if (is_parse_error(ec)) return final_action(RequestAction::bad_request);
   if (ec) return final_action(RequestAction::close);
   if (!parser.known_version()) return final_action(RequestAction::bad_request);
