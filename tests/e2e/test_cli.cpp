@@ -25,7 +25,7 @@ struct Result {
 };
 
 // The number `text` starts with, when `then` follows it ("3 errors." and " error": 3); -1 otherwise.
-// (No std::regex: GCC 12 warns inside it when sanitizing, bug 105562, and it cost more to compile than all the rest.)
+// (No std::regex: GCC 12 warns inside it when sanitizing, bug 105562, and it made this the costliest file to compile.)
 int count_before(std::string_view text, std::string_view then) {
   const std::size_t digits = text.find_first_not_of("0123456789");
   if (digits == 0 || digits == std::string_view::npos || !text.substr(digits).starts_with(then)) return -1;
