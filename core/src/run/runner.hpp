@@ -3,6 +3,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstddef>
+#include <functional>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -42,6 +45,15 @@ struct SuiteRun {
 
 struct RunnerOptions {
   bool verbose = false;  // live task log and results in submission order
+  // Base URLs of embedded flag servers by profile ("local"); a profile an
+  // entry names that is not here is started by run_suite for the run.
+  std::map<std::string, std::string> servers;
+  // Called as a repetition of case `index` (into the cases given) begins.
+  std::function<void(std::size_t index)> case_starting;
+  // Called once case `index` has ended, with its result and every run Google
+  // Benchmark reported for it (repetitions, then aggregates).
+  std::function<void(std::size_t index, const CaseResult&, const std::vector<benchmark::BenchmarkReporter::Run>&)>
+      case_finished;
 };
 
 // Generates each entry's inputs (outside the timed region), then runs every
