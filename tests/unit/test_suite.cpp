@@ -302,7 +302,7 @@ repetition: 3
                "3:1: unknown key 'repetition'; did you mean 'repetitions'?");
   expect_error("workloads: [{workload: rc4}]\n  # note\ncolour: red\n",
                "3:1: unknown key 'colour'; expected one of name, repetitions, warmup, interleave, startup, seed, "
-               "strategies, workers, options, timeout, workloads");
+               "strategies, workers, options, timeout, case_timeout, workloads");
 }
 
 TEST_F(SuiteTest, UnknownEntryKeySuggestsAmongItsWorkloadsParameters) {

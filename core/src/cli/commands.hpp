@@ -30,7 +30,11 @@ struct RunCommandOptions {
   bool interleave = false;
   std::string startup;  // "timed" or "untimed"; empty: the suite's
   bool verbose = false;
+  std::string case_timeout;                     // duration; empty: the suite's
+  std::optional<std::filesystem::path> resume;  // an interrupted run's results file
+  bool child = false;                           // hidden: run cases for a supervising concur
   std::string command_line;
+  std::vector<std::string> arguments;           // argv after the program name
 };
 
 struct FlagsOptions {
@@ -61,7 +65,10 @@ int list_command(const CommonOptions& common);
 int flags_command(const CommonOptions& common, const FlagsOptions& options);
 // `concur flags export DIR`: exit 0, or 1 when a file cannot be written.
 int flags_export_command(const std::filesystem::path& dir, std::uint64_t seed);
+// The supervisor: never loads a plugin; children run the cases.
 int run_command(const CommonOptions& common, const RunCommandOptions& options);
+// A child of run_command: plans, then runs the cases it is told to.
+int run_child(const CommonOptions& common, const RunCommandOptions& options);
 // Exit 0 when every check passed, 1 when one failed or the strategy is unavailable, 2 when the file is no plugin.
 int check_plugin_command(const std::filesystem::path& file);
 // Exit 0 after SIGINT or SIGTERM, 1 when the server cannot listen, 2 for bad options.

@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--interleave", run.interleave, "Interleave repetitions of different cases randomly");
   run_cmd->add_option("--startup", run.startup, "Time strategies' start-up in every batch (timed) or not (untimed)")
       ->check(CLI::IsMember({"timed", "untimed"}));
+  run_cmd->add_option("--case-timeout", run.case_timeout, "Fail a case still running after this long (default 10m)");
+  CLI::Option* resume = run_cmd->add_option("--resume", run.resume, "Run the cases an interrupted run left out, completing its results file")
+      ->check(CLI::ExistingFile);
+  run_cmd->get_option("--out")->excludes(resume);
+  run_cmd->add_flag("--child", run.child, "Run cases for a supervising concur")->group("");
   run_cmd->add_flag("--verbose,-v", run.verbose, "Log each task's start and end live, then results in submission order");
   std::filesystem::path plugin_file;
   CLI::App* check = app.add_subcommand(
@@ -124,10 +129,11 @@ int main(int argc, char** argv) {
   }
 
   for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+  run.arguments.assign(argv + 1, argv + argc);
   if (*list) return list_command(common);
   if (*check) return check_plugin_command(plugin_file);
   if (*export_cmd) return flags_export_command(export_dir, export_seed);
   if (*flags_cmd) return flags_command(common, flags);
   if (*serve_cmd) return serve_command(serve);
-  return run_command(common, run);
+  return run.child ? run_child(common, run) : run_command(common, run);
 }

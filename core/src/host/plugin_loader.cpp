@@ -253,4 +253,13 @@ std::vector<std::string> PluginSet::names() const {
   return out;
 }
 
+std::vector<PluginInfo> describe_plugins(const PluginSet& plugins) {
+  std::vector<PluginInfo> infos;
+  for (const LoadedPlugin& p : plugins.plugins) {
+    infos.push_back({std::string(p.strategy->name()), std::string(p.strategy->version()), p.abi, p.path.string(),
+                     p.availability.available, p.availability.reason});
+  }
+  return infos;
+}
+
 }  // namespace concur

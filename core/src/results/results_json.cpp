@@ -117,17 +117,19 @@ json results_json(const SuiteRun& run, const ResultsMeta& meta) {
   std::set<std::string> used;
   for (const Case& c : run.cases) used.insert(c.strategy);
   json plugins = json::array();
-  for (const LoadedPlugin& p : meta.plugins.plugins) {
-    const std::string name(p.strategy->name());
-    if (!used.count(name)) continue;
-    plugins.push_back({{"name", name},
-                       {"version", std::string(p.strategy->version())},
+  for (const PluginInfo& p : meta.plugins) {
+    if (!used.count(p.name)) continue;
+    plugins.push_back({{"name", p.name},
+                       {"version", p.version},
                        {"abi", p.abi},
-                       {"path", p.path.string()},
-                       {"available", p.availability.available},
-                       {"unavailable_reason", p.availability.reason}});
+                       {"path", p.path},
+                       {"available", p.available},
+                       {"unavailable_reason", p.unavailable_reason}});
   }
   context["plugins"] = plugins;
+  if (!meta.interrupted_by.empty()) {
+    context["interrupted"] = {{"signal", meta.interrupted_by}, {"missing_cases", meta.missing}};
+  }
   context["kernel"] = meta.system.kernel;
   context["online_cores"] = meta.system.online_cores;
   context["io_uring"] = meta.system.io_uring;

@@ -17,9 +17,12 @@ namespace concur {
 struct ResultsMeta {
   const Suite& suite;
   const SystemInfo& system;
-  const PluginSet& plugins;
+  const std::vector<PluginInfo>& plugins;
   std::string executable;
   std::string command_line;
+  // A run cut short by a signal: which (SIGINT, SIGTERM), and the cases it left unrun.
+  std::string interrupted_by;
+  std::vector<std::string> missing;
 };
 
 // Non-finite numbers are written as null, so the file is always valid JSON.

@@ -72,13 +72,6 @@ struct CaseContext {
   }
 };
 
-// The embedded server profile a downloads entry names, or "".
-std::string embedded_server_profile(const WorkloadEntry& entry) {
-  if (entry.workload != "downloads") return {};
-  const std::string& server = entry.params.text("server");
-  return server == "local" || server == "delay" || server == "error" ? server : std::string();
-}
-
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -269,6 +262,12 @@ void add_external_cpu_time(const std::vector<double>& extra, std::vector<benchma
 
 }  // namespace
 
+std::string embedded_server_profile(const WorkloadEntry& entry) {
+  if (entry.workload != "downloads") return {};
+  const std::string& server = entry.params.text("server");
+  return server == "local" || server == "delay" || server == "error" ? server : std::string();
+}
+
 SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOptions& options, std::ostream& out) {
   using Run = benchmark::BenchmarkReporter::Run;
   SuiteRun run;
@@ -335,6 +334,8 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
     const std::size_t seen = reporter.runs().size();
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::ClearRegisteredBenchmarks();
+    run.machine = MachineFacts{reporter.num_cpus(), reporter.mhz_per_cpu(), reporter.cpu_scaling_enabled(),
+                               reporter.load_avg(), reporter.caches()};
     for (std::size_t i = first; i < last; ++i) {
       std::vector<Run> runs;
       for (std::size_t k = seen; k < reporter.runs().size(); ++k) {
@@ -344,7 +345,7 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
       for (Run& r : runs) r.family_index = static_cast<std::int64_t>(i);
       add_external_cpu_time(run.results[i].external_cpu_seconds, runs);
       run.runs.insert(run.runs.end(), runs.begin(), runs.end());
-      if (options.case_finished) options.case_finished(i, run.results[i], runs);
+      if (options.case_finished) options.case_finished(run, i, runs);
     }
   };
 
@@ -363,9 +364,6 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
     }
   }
   while (!started.empty()) stop(*started.begin()->first, started);
-
-  run.machine = MachineFacts{reporter.num_cpus(), reporter.mhz_per_cpu(), reporter.cpu_scaling_enabled(),
-                             reporter.load_avg(), reporter.caches()};
   return run;
 }
 

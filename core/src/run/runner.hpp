@@ -50,11 +50,15 @@ struct RunnerOptions {
   std::map<std::string, std::string> servers;
   // Called as a repetition of case `index` (into the cases given) begins.
   std::function<void(std::size_t index)> case_starting;
-  // Called once case `index` has ended, with its result and every run Google
-  // Benchmark reported for it (repetitions, then aggregates).
-  std::function<void(std::size_t index, const CaseResult&, const std::vector<benchmark::BenchmarkReporter::Run>&)>
+  // Called once case `index` has ended (its result in run.results[index]),
+  // with every run Google Benchmark reported for it: repetitions, then aggregates.
+  std::function<void(const SuiteRun& run, std::size_t index, const std::vector<benchmark::BenchmarkReporter::Run>&)>
       case_finished;
 };
+
+// The embedded flag server profile ("local", "delay", "error") a downloads
+// entry names as its server, or "".
+std::string embedded_server_profile(const WorkloadEntry& entry);
 
 // Generates each entry's inputs (outside the timed region), then runs every
 // case, starting and stopping strategies as the suite's `startup` says.

@@ -23,7 +23,7 @@ using suite_params::Origin;
 using suite_params::Value;
 
 const std::vector<std::string> top_level_keys{"name",    "repetitions", "warmup",  "interleave", "startup", "seed",
-                                              "strategies", "workers",  "options", "timeout",   "workloads"};
+                                              "strategies", "workers",  "options", "timeout",   "case_timeout", "workloads"};
 
 unsigned online_cpus() {
   const long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -32,6 +32,10 @@ unsigned online_cpus() {
 
 // A task running longer than this is an error outcome; 0 (the default) means no limit.
 const ParamSpec timeout_spec{"timeout", ParamKind::duration, std::int64_t{0}, 0, 24LL * 3600 * 1'000'000'000, ""};
+
+// How long a whole case (every repetition, warm-up and start-up) may run.
+const ParamSpec case_timeout_spec{"case_timeout", ParamKind::duration, std::int64_t{600'000'000'000},
+                                  1'000'000'000, 7LL * 24 * 3600 * 1'000'000'000, ""};
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
@@ -164,6 +168,8 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
       suite.options = suite_params::read_options(v);
     } else if (m.name == "timeout") {
       suite.task_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(timeout_spec, v)));
+    } else if (m.name == "case_timeout") {
+      suite.case_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(case_timeout_spec, v)));
     } else if (m.name == "workloads") {
       workloads = &m;  // last: its entries inherit strategies and workers, wherever those are written
     }
@@ -284,6 +290,11 @@ void apply_overrides(Suite& suite, const Overrides& overrides, const std::vector
   }
   if (overrides.interleave) result.interleave = *overrides.interleave;
   if (overrides.startup) result.startup = *overrides.startup;
+  if (overrides.case_timeout) {
+    const Value given(Origin{"--case-timeout", false}, YAML::Node(*overrides.case_timeout), "",
+                      YAML::Mark::null_mark());
+    result.case_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(case_timeout_spec, given)));
+  }
   for (const auto& [key, value] : overrides.sets) apply_set(result, key, value);
   suite = std::move(result);
 }

@@ -56,6 +56,9 @@ struct Suite {
   Startup startup = Startup::untimed;
   std::uint64_t seed = 42;          // input data is generated from it
   std::chrono::nanoseconds task_timeout{0};    // `timeout`: per task, 0 = none
+  // `case_timeout`: a case still running after this is killed with the
+  // process running it, and fails. Generous: a limit for hangs, not a budget.
+  std::chrono::nanoseconds case_timeout{std::chrono::minutes(10)};
   std::map<std::string, std::string> options;  // strategy options, passed to every strategy
   std::vector<WorkloadEntry> entries;
 };
@@ -66,6 +69,7 @@ struct Overrides {
   std::optional<unsigned> repetitions;                 // --repetitions N
   std::optional<bool> interleave;                      // --interleave
   std::optional<Startup> startup;                      // --startup timed|untimed
+  std::optional<std::string> case_timeout;             // --case-timeout 10m
   std::vector<std::pair<std::string, std::string>> sets;  // --set key=value, in order
 };
 
