@@ -12,61 +12,15 @@
 #include <sstream>
 #include <string>
 
+#include "cli_fixture.hpp"
+
 namespace {
 
-namespace fs = std::filesystem;
+using concur_e2e::Cli;
+using concur_e2e::Result;
+using concur_e2e::slurp;
 using nlohmann::json;
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("concur-e2e-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
-            std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
-
-  fs::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
-
-  // Runs a command line in the test's folder, capturing both streams.
-  Result sh(const std::string& command) {
-    const std::string full = "cd '" + dir_.string() + "' && " + command + " >stdout.txt 2>stderr.txt";
-    const int status = std::system(full.c_str());
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir_ / "stdout.txt");
-    r.err = slurp(dir_ / "stderr.txt");
-    return r;
-  }
-  Result concur(const std::string& args) { return sh(std::string("'") + CONCUR_BINARY + "' " + args); }
-
-  json read_json(const std::string& name) {
-    std::ifstream f(dir_ / name);
-    return json::parse(f);  // throws on invalid JSON (NaN, Infinity, truncation)
-  }
-
-  fs::path dir_;
-};
+namespace fs = std::filesystem;
 
 const char* tiny_suite = R"(name: tiny
 repetitions: 2

@@ -199,7 +199,10 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
     const CaseRecord& r = *it->second;
     run.cases.push_back(c);
     run.results.push_back(r.result);
-    run.runs.insert(run.runs.end(), r.runs.begin(), r.runs.end());
+    for (benchmark::BenchmarkReporter::Run one : r.runs) {
+      one.family_index = static_cast<std::int64_t>(run.cases.size() - 1);  // the results' order, whoever ran it
+      run.runs.push_back(std::move(one));
+    }
     if (run.started_at.empty() && !r.started_at.empty()) {
       run.started_at = r.started_at;
       run.machine = r.machine;

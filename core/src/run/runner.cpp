@@ -341,8 +341,6 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
       for (std::size_t k = seen; k < reporter.runs().size(); ++k) {
         if (reporter.runs()[k].run_name.function_name == run.cases[i].name) runs.push_back(reporter.runs()[k]);
       }
-      // Google Benchmark numbers the families registered for this call only.
-      for (Run& r : runs) r.family_index = static_cast<std::int64_t>(i);
       add_external_cpu_time(run.results[i].external_cpu_seconds, runs);
       run.runs.insert(run.runs.end(), runs.begin(), runs.end());
       if (options.case_finished) options.case_finished(run, i, runs);

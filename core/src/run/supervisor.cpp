@@ -207,11 +207,22 @@ class RecordReader {
   std::string buffer_;
 };
 
+// A case its process did not live to report: one errored run carries the
+// reason into the results, as Google Benchmark writes a skipped case.
 CaseRecord failed_case(const std::string& name, const std::string& why) {
   CaseRecord r;
   r.name = name;
   r.result.failure = why;
   r.result.broken = true;
+  benchmark::BenchmarkReporter::Run run;
+  run.run_name.function_name = name;
+  run.error_occurred = true;
+  run.error_message = why;
+  run.iterations = 0;
+  run.repetition_index = 0;
+  run.repetitions = 1;
+  run.time_unit = benchmark::kMillisecond;
+  r.runs.push_back(run);
   return r;
 }
 

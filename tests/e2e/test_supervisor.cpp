@@ -1,0 +1,152 @@
+// End-to-end: concur run survives plugins that crash, hang, throw or desert their batch, and keeps every finished case through SIGINT, SIGTERM and --resume.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "cli_fixture.hpp"
+
+namespace {
+
+using concur_e2e::Cli;
+using concur_e2e::Result;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// Eight cases: the broken strategy and threads, at 1 to 4 workers; the
+// broken one fails badly at 3.
+const char* wreck_suite = R"(name: wreck
+repetitions: 2
+workers: [1, 2, 3, 4]
+workloads:
+  - workload: loiter
+    durations: [0, 1, 2]
+    unit: 1ms
+)";
+
+// Each case's error message ("" when it passed), from the iteration runs.
+std::map<std::string, std::string> case_errors(const json& doc) {
+  std::map<std::string, std::string> errors;
+  for (const json& b : doc.at("benchmarks")) {
+    if (b.at("run_type") != "iteration") continue;
+    const std::string name = b.at("run_name");
+    const std::string c = name.substr(0, name.find("/iterations"));
+    errors[c] = b.value("error_message", errors[c]);
+  }
+  return errors;
+}
+
+struct Wreck {
+  const char* plugin;
+  const char* reason;  // in the workers: 3 case's error
+};
+
+class BrokenPlugin : public Cli, public ::testing::WithParamInterface<Wreck> {};
+
+TEST_P(BrokenPlugin, RunKeepsEveryOtherCaseAndFailsTheBrokenOneWithItsReason) {
+  const Wreck w = GetParam();
+  write("wreck.yaml", wreck_suite);
+  const Result r = concur(std::string("run wreck.yaml --plugin-dir ") + CONCUR_TEST_BAD_PLUGIN_DIR + "/" + w.plugin +
+                          " --strategy " + w.plugin + ",threads --case-timeout 2s --out o.json");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::map<std::string, std::string> errors = case_errors(read_json("o.json"));
+  EXPECT_EQ(errors.size(), 8u) << r.out;
+  const std::string broken = std::string("loiter/") + w.plugin + "/workers:3";
+  ASSERT_TRUE(errors.count(broken)) << r.out;
+  EXPECT_NE(errors.at(broken).find(w.reason), std::string::npos) << errors.at(broken);
+  for (const char* workers : {"1", "2", "3", "4"}) {
+    const std::string c = std::string("loiter/threads/workers:") + workers;
+    EXPECT_EQ(errors.count(c) ? errors.at(c) : "missing", "") << c;
+  }
+  if (std::string(w.plugin) != "deserter") {  // its stray thread may bring down a later case of its own
+    for (const char* workers : {"1", "2", "4"}) {
+      const std::string c = std::string("loiter/") + w.plugin + "/workers:" + workers;
+      EXPECT_EQ(errors.count(c) ? errors.at(c) : "missing", "") << c;
+    }
+  }
+  EXPECT_EQ(left_behind(), "");
+  EXPECT_FALSE(fs::exists(dir_ / "o.json.journal"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Wrecks, BrokenPlugin,
+                         ::testing::Values(Wreck{"crasher", "in case loiter/crasher/workers:3"},
+                                           Wreck{"hanger", "exceeded the case time limit of 2s"},
+                                           Wreck{"thrower", "in case loiter/thrower/workers:3"},
+                                           Wreck{"threadthrower", "in case loiter/threadthrower/workers:3"},
+                                           Wreck{"deserter", "3 of 3 tasks never ran"}),
+                         [](const auto& info) { return std::string(info.param.plugin); });
+
+// Five cases of 600 ms or more each, so a signal after a second lands mid-run.
+const char* slow_suite = R"(name: slow
+repetitions: 2
+strategies: [sequential, threads]
+workers: [1, 2, 3, 4]
+workloads:
+  - workload: loiter
+    durations: [3]
+    unit: 100ms
+)";
+
+class Interrupt : public Cli {
+ protected:
+  // Starts concur on slow.yaml in the background, sends `signal` after `delay`, and waits.
+  Result interrupted(const std::string& signal, const std::string& delay) {
+    return sh(std::string("( '") + CONCUR_BINARY + "' run slow.yaml --out o.json & pid=$!; sleep " + delay +
+              "; kill -" + signal + " $pid; wait $pid )");
+  }
+};
+
+TEST_F(Interrupt, SigintKeepsTheFinishedCasesAndResumeRunsEachOtherCaseOnce) {
+  write("slow.yaml", slow_suite);
+  const Result stopped = interrupted("INT", "1.5");
+  ASSERT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;
+  EXPECT_NE(stopped.err.find("--resume o.json"), std::string::npos) << stopped.err;
+  const json partial = read_json("o.json");
+  const json& interruption = partial.at("context").at("interrupted");
+  EXPECT_EQ(interruption.at("signal"), "SIGINT");
+  const std::size_t done = case_errors(partial).size();
+  EXPECT_GT(interruption.at("missing_cases").size(), 0u);
+  EXPECT_EQ(done + interruption.at("missing_cases").size(), 5u);
+  EXPECT_TRUE(fs::exists(dir_ / "o.json.journal"));
+
+  const Result resumed = concur("run slow.yaml --resume o.json");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  const json whole = read_json("o.json");
+  EXPECT_FALSE(whole.at("context").contains("interrupted"));
+  std::map<std::string, int> iterations;
+  for (const json& b : whole.at("benchmarks")) {
+    if (b.at("run_type") == "iteration") ++iterations[b.at("run_name")];
+  }
+  EXPECT_EQ(iterations.size(), 5u);
+  for (const auto& [name, n] : iterations) EXPECT_EQ(n, 2) << name;  // both repetitions, once
+  EXPECT_FALSE(fs::exists(dir_ / "o.json.journal"));
+  EXPECT_EQ(left_behind(), "");
+}
+
+TEST_F(Interrupt, SigtermExits143WithTheFinishedCasesWritten) {
+  write("slow.yaml", slow_suite);
+  const Result stopped = interrupted("TERM", "1.5");
+  ASSERT_EQ(stopped.exit_code, 143) << stopped.out << stopped.err;
+  EXPECT_EQ(read_json("o.json").at("context").at("interrupted").at("signal"), "SIGTERM");
+  EXPECT_EQ(left_behind(), "");
+}
+
+TEST_F(Interrupt, ResumeRefusesAJournalOfAnotherSuite) {
+  write("slow.yaml", slow_suite);
+  ASSERT_EQ(interrupted("INT", "1").exit_code, 130);
+  write("slow.yaml", std::string(slow_suite) + "seed: 7\n");
+  const Result r = concur("run slow.yaml --resume o.json");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("concur: --resume o.json: written by a run with suite_sha256"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;  // one line
+}
+
+TEST_F(Cli, ResumeWithoutAJournalIsAUsageError) {
+  write("done.json", "{}");
+  write("slow.yaml", slow_suite);
+  const Result r = concur("run slow.yaml --resume done.json");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("no journal beside it"), std::string::npos) << r.err;
+}
+
+}  // namespace
