@@ -149,4 +149,16 @@ TEST_F(Cli, ResumeWithoutAJournalIsAUsageError) {
   EXPECT_NE(r.err.find("no journal beside it"), std::string::npos) << r.err;
 }
 
+// A task timeout that the strategy cannot enforce is refused, not ignored.
+TEST_F(Cli, ATimeoutAnInProcessStrategyCannotEnforceIsRefused) {
+  write("t.yaml", "timeout: 1s\nstrategies: [fork, threads]\nworkloads:\n  - workload: loiter\n    durations: [0]\n");
+  const Result refused = concur("run t.yaml --out o.json");
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("concur: t.yaml: timeout 1s: threads cannot stop a running task"), std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(dir_ / "o.json"));
+  const Result isolated = concur("run t.yaml --strategy fork -r 1 --out o.json");
+  EXPECT_EQ(isolated.exit_code, 0) << isolated.out << isolated.err;
+}
+
 }  // namespace
