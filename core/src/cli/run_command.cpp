@@ -16,6 +16,7 @@
 #include "run/child_records.hpp"
 #include "run/journal.hpp"
 #include "run/runner.hpp"
+#include "run/child_process.hpp"
 #include "run/supervisor.hpp"
 #include "server/server_process.hpp"
 #include "suite/suite.hpp"

@@ -14,10 +14,6 @@
 
 namespace concur {
 
-// The child's end: concur started with --child reads its instructions on
-// standard input and writes records, one JSON object per line, to this descriptor.
-inline constexpr int child_record_fd = 3;
-
 // What the supervisor itself provides once the cases are planned.
 struct Prepared {
   std::map<std::string, std::string> servers;  // embedded flag servers' URLs by profile
@@ -53,8 +49,5 @@ struct ChildInstructions {
   std::set<std::string> skip;
 };
 ChildInstructions read_child_instructions(std::istream& in);
-
-// The child's record writer. Throws std::runtime_error when the supervisor is gone.
-void send_record(const nlohmann::json& record);
 
 }  // namespace concur
