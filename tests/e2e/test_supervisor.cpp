@@ -68,6 +68,17 @@ TEST_P(BrokenPlugin, RunKeepsEveryOtherCaseAndFailsTheBrokenOneWithItsReason) {
   EXPECT_FALSE(fs::exists(dir_ / "o.json.journal"));
 }
 
+TEST_P(BrokenPlugin, CheckPluginFailsTheChecksItBreaksAndReportsTheRest) {
+  const Wreck w = GetParam();
+  const Result r = concur(std::string("check-plugin ") + CONCUR_TEST_BAD_PLUGIN_DIR + "/" + w.plugin + "/" + w.plugin +
+                          ".so --check-timeout 3s");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("limit-reached            FAIL"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("many-tasks               PASS"), std::string::npos) << r.out;  // the checks after it ran
+  EXPECT_NE(r.out.find(std::string(w.plugin) + ": "), std::string::npos) << r.out;   // the summary line
+  EXPECT_EQ(left_behind(), "");
+}
+
 INSTANTIATE_TEST_SUITE_P(Wrecks, BrokenPlugin,
                          ::testing::Values(Wreck{"crasher", "in case loiter/crasher/workers:3"},
                                            Wreck{"hanger", "exceeded the case time limit of 2s"},

@@ -1,7 +1,7 @@
 // The concur subcommands, each in its own file; main.cpp wires them to CLI11.
 #pragma once
 
-#include <cstdint>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -70,7 +70,10 @@ int run_command(const CommonOptions& common, const RunCommandOptions& options);
 // A child of run_command: plans, then runs the cases it is told to.
 int run_child(const CommonOptions& common, const RunCommandOptions& options);
 // Exit 0 when every check passed, 1 when one failed or the strategy is unavailable, 2 when the file is no plugin.
-int check_plugin_command(const std::filesystem::path& file);
+// Each check runs in a child concur; one that crashes or outlives `check_timeout` fails.
+int check_plugin_command(const std::filesystem::path& file, std::chrono::nanoseconds check_timeout);
+// The child: runs the checks its parent does not tell it to skip.
+int check_plugin_child(const std::filesystem::path& file);
 // Exit 0 after SIGINT or SIGTERM, 1 when the server cannot listen, 2 for bad options.
 int serve_command(const ServeCommandOptions& options);
 

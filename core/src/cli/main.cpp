@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "cli/commands.hpp"
+#include "util/units.hpp"
 #include "concur/version.hpp"
 
 int main(int argc, char** argv) {
@@ -66,6 +67,10 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand(
       "check-plugin", "Run the conformance checks on one plugin file and print a pass/fail report (exit 0 or 1)");
   check->add_option("plugin", plugin_file, "Plugin shared library (.so)")->required()->check(CLI::ExistingFile);
+  std::string check_timeout = "2m";
+  check->add_option("--check-timeout", check_timeout, "Fail a check still running after this long")->capture_default_str();
+  bool check_child = false;
+  check->add_flag("--child", check_child, "Run checks for a supervising concur")->group("");
 
   FlagsOptions flags;
   CLI::App* flags_cmd = app.add_subcommand(
@@ -131,7 +136,15 @@ int main(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
   run.arguments.assign(argv + 1, argv + argc);
   if (*list) return list_command(common);
-  if (*check) return check_plugin_command(plugin_file);
+  if (*check) {
+    if (check_child) return check_plugin_child(plugin_file);
+    try {
+      return check_plugin_command(plugin_file, concur::parse_duration(check_timeout));
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "concur: --check-timeout " << check_timeout << ": " << e.what() << '\n';
+      return exit_usage;
+    }
+  }
   if (*export_cmd) return flags_export_command(export_dir, export_seed);
   if (*flags_cmd) return flags_command(common, flags);
   if (*serve_cmd) return serve_command(serve);
