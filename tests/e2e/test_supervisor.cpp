@@ -172,4 +172,23 @@ TEST_F(Cli, ATimeoutAnInProcessStrategyCannotEnforceIsRefused) {
   EXPECT_EQ(isolated.exit_code, 0) << isolated.out << isolated.err;
 }
 
+// Past --memory-limit allocations fail in the child, which the case reports;
+// the machine's OOM killer never gets involved.
+TEST_F(Cli, MemoryLimitTurnsExhaustionIntoAFailedCase) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizers reserve terabytes of address space: no limit is set under them";
+#endif
+  write("big.yaml", "repetitions: 1\nstrategies: [sequential]\nworkloads:\n  - workload: rc4\n    jobs: 2\n    size: 200MiB\n");
+  const Result r = concur("run big.yaml --memory-limit 500MiB --out o.json");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(case_errors(read_json("o.json"))["rc4/sequential/workers:1"].find("bad_alloc"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, ABadMemoryLimitIsAUsageError) {
+  write("t.yaml", "workloads:\n  - workload: loiter\n    durations: [0]\n");
+  const Result r = concur("run t.yaml --memory-limit lots --out o.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "concur: --memory-limit lots: expected a size like 4096, 256KiB or 1MiB, got \"lots\"\n");
+}
+
 }  // namespace

@@ -31,6 +31,7 @@ struct RunCommandOptions {
   std::string startup;  // "timed" or "untimed"; empty: the suite's
   bool verbose = false;
   std::string case_timeout;                     // duration; empty: the suite's
+  std::string memory_limit;                     // size per child; empty: the machine's memory; "0": none
   std::optional<std::filesystem::path> resume;  // an interrupted run's results file
   bool child = false;                           // hidden: run cases for a supervising concur
   std::string command_line;

@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--interleave", run.interleave, "Interleave repetitions of different cases randomly");
   run_cmd->add_option("--startup", run.startup, "Time strategies' start-up in every batch (timed) or not (untimed)")
       ->check(CLI::IsMember({"timed", "untimed"}));
+  run_cmd->add_option("--memory-limit", run.memory_limit,
+                      "Address space of the process running cases (default: the machine's memory; 0: none)");
   run_cmd->add_option("--case-timeout", run.case_timeout, "Fail a case still running after this long (default 10m)");
   CLI::Option* resume = run_cmd->add_option("--resume", run.resume, "Run the cases an interrupted run left out, completing its results file")
       ->check(CLI::ExistingFile);

@@ -1,5 +1,6 @@
 // `concur run`: a supervisor that runs the suite's cases in child processes, journals each finished case, reports and writes results; and the child's side (--child).
 #include <signal.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -22,6 +23,7 @@
 #include "suite/suite.hpp"
 #include "suite/suite_params.hpp"
 #include "util/sha256_hex.hpp"
+#include "util/units.hpp"
 
 namespace concur::cli {
 namespace {
@@ -94,9 +96,13 @@ std::vector<CaseRecord> resumed_cases(const RunCommandOptions& options, const st
 
 const char* signal_name(int signal) { return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal"; }
 
-}  // namespace
+// The child's address space: --memory-limit, or all of the machine's memory.
+std::uint64_t memory_limit(const RunCommandOptions& options) {
+  if (!options.memory_limit.empty()) return parse_size(options.memory_limit);
+  return static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<std::uint64_t>(sysconf(_SC_PAGE_SIZE));
+}
 
-int run_child(const CommonOptions& common, const RunCommandOptions& options) {
+int run_cases(const CommonOptions& common, const RunCommandOptions& options) {
   PluginSet plugins = load_plugins(plugin_search_path(common.plugin_dirs));
   for (const std::string& e : plugins.errors) std::cerr << "concur: plugin not loaded: " << e << '\n';
   Suite suite;
@@ -125,10 +131,32 @@ int run_child(const CommonOptions& common, const RunCommandOptions& options) {
   return exit_ok;
 }
 
+}  // namespace
+
+int run_child(const CommonOptions& common, const RunCommandOptions& options) {
+  try {
+    limit_memory(memory_limit(options));
+    return run_cases(common, options);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "concur: out of memory (the limit is " << format_size(memory_limit(options))
+              << " of address space; see --memory-limit)\n";
+    return child_out_of_memory;
+  } catch (const std::exception& e) {  // the supervisor fails the case in progress, or those not yet run
+    std::cerr << "concur: " << e.what() << '\n';
+    return exit_case_failed;
+  }
+}
+
 int run_command(const CommonOptions&, const RunCommandOptions& options) {
   std::filesystem::path out;
   std::vector<CaseRecord> finished;
   std::optional<Journal> journal;
+  try {
+    memory_limit(options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "concur: --memory-limit " << options.memory_limit << ": " << e.what() << '\n';
+    return exit_usage;
+  }
   try {
     if (options.resume) {
       out = *options.resume;

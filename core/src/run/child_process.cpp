@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,6 +46,7 @@ void write_all(int fd, const std::string& text) {
 }  // namespace
 
 std::string describe_wait_status(int status) {
+  if (WIFEXITED(status) && WEXITSTATUS(status) == child_out_of_memory) return "ran out of memory";
   if (WIFSIGNALED(status)) {
     const int s = WTERMSIG(status);
     return "killed by signal " + std::to_string(s) + " (" + ::strsignal(s) + ")";
@@ -168,6 +170,16 @@ std::vector<std::string> read_instructions(std::istream& in) {
     lines.push_back(std::move(line));
   }
   throw std::runtime_error("the supervising concur closed the instructions before 'go'");
+}
+
+void limit_memory(std::uint64_t bytes) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  (void)bytes;
+#else
+  if (bytes == 0) return;
+  const rlimit limit{bytes, bytes};
+  if (::setrlimit(RLIMIT_AS, &limit) != 0) fail("setrlimit(RLIMIT_AS)", errno);
+#endif
 }
 
 void send_record(const nlohmann::json& record) {

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <istream>
 #include <string>
 #include <vector>
@@ -18,10 +19,13 @@ namespace concur {
 // The child's end: concur started with --child reads its instructions on
 // standard input and writes records, one JSON object per line, to this descriptor.
 inline constexpr int child_record_fd = 3;
+// A child's exit status when it ran out of memory (its allocations failed
+// under its memory limit), so that the parent can say so.
+inline constexpr int child_out_of_memory = 3;
 
 using ChildClock = std::chrono::steady_clock;
 
-// "killed by signal 11 (Segmentation fault)", "exited with status 3".
+// "killed by signal 11 (Segmentation fault)", "exited with status 4", "ran out of memory".
 std::string describe_wait_status(int status);
 
 // SIGINT and SIGTERM, blocked for as long as this lives and read from a
@@ -87,6 +91,12 @@ class RecordReader {
 // The child's side: its instructions, up to the line "go" (excluded).
 // Throws std::runtime_error when the parent closes them early.
 std::vector<std::string> read_instructions(std::istream& in);
+
+// Caps the child's address space at `bytes` (0: no cap), so that running
+// out of memory is a failed allocation in the child, never the machine's OOM
+// killer. Not under AddressSanitizer or ThreadSanitizer, which reserve
+// terabytes of address space. Throws std::runtime_error.
+void limit_memory(std::uint64_t bytes);
 
 // Writes one record for the parent. Throws std::runtime_error when it is gone.
 void send_record(const nlohmann::json& record);

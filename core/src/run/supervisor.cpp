@@ -55,6 +55,7 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
   };
 
   for (;;) {
+    out.flush();  // the child writes to the same console: what came before must appear before it
     ChildProcess child(options.arguments);
     RecordReader reader(child.records(), signals);
     std::string current;  // the case this child is running
@@ -85,6 +86,7 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
         if (!run.plan) {
           run.plan = plan_from_json(record.at("plan"));
           if (options.prepare) prepared = options.prepare(*run.plan);
+          out.flush();
         }
         std::string text;
         for (const auto& [profile, url] : prepared.servers) text += "server " + profile + " " + url + "\n";
