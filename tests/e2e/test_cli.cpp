@@ -70,6 +70,9 @@ TEST_F(Cli, RunWritesGoogleBenchmarkJson) {
   std::set<std::string> plugin_names;
   for (const json& p : ctx.at("plugins")) plugin_names.insert(p.at("name").get<std::string>());
   EXPECT_EQ(plugin_names, (std::set<std::string>{"sequential", "threads"}));
+  // Every plugin file loaded, used or not, with its digest.
+  EXPECT_GE(ctx.at("plugin_files").size(), 5u);
+  for (const json& f : ctx.at("plugin_files")) EXPECT_EQ(f.at("sha256").get<std::string>().size(), 64u) << f;
 
   // 3 workloads x (sequential@1 + threads@1 + threads@2) = 9 cases; 2 repetitions + 4 aggregates each.
   const json& benchmarks = doc.at("benchmarks");

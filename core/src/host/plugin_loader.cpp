@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "concur/stdlib.hpp"
 #include "concur/version.hpp"
 #include "host/host_services.hpp"
+#include "util/sha256_hex.hpp"
 
 #ifndef CONCUR_PLUGIN_INSTALL_SUBDIR
 #define CONCUR_PLUGIN_INSTALL_SUBDIR "lib/concur/plugins"
@@ -256,7 +258,10 @@ std::vector<std::string> PluginSet::names() const {
 std::vector<PluginInfo> describe_plugins(const PluginSet& plugins) {
   std::vector<PluginInfo> infos;
   for (const LoadedPlugin& p : plugins.plugins) {
+    std::ifstream in(p.path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     infos.push_back({std::string(p.strategy->name()), std::string(p.strategy->version()), p.abi, p.path.string(),
+                     sha256_hex_oneshot({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}),
                      p.availability.available, p.availability.reason});
   }
   return infos;

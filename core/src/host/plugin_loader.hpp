@@ -38,6 +38,7 @@ struct PluginInfo {
   std::string name, version;
   std::uint32_t abi = 0;
   std::string path;
+  std::string sha256;  // of the file that was loaded
   bool available = true;
   std::string unavailable_reason;
 };

@@ -116,17 +116,21 @@ json results_json(const SuiteRun& run, const ResultsMeta& meta) {
                       {"seed", meta.suite.seed}};
   std::set<std::string> used;
   for (const Case& c : run.cases) used.insert(c.strategy);
-  json plugins = json::array();
+  json plugins = json::array(), files = json::array();
   for (const PluginInfo& p : meta.plugins) {
+    // Every file loaded ran code in the process that ran the cases, used or not.
+    files.push_back({{"name", p.name}, {"path", p.path}, {"sha256", p.sha256}});
     if (!used.count(p.name)) continue;
     plugins.push_back({{"name", p.name},
                        {"version", p.version},
                        {"abi", p.abi},
                        {"path", p.path},
+                       {"sha256", p.sha256},
                        {"available", p.available},
                        {"unavailable_reason", p.unavailable_reason}});
   }
   context["plugins"] = plugins;
+  context["plugin_files"] = files;
   if (!meta.interrupted_by.empty()) {
     context["interrupted"] = {{"signal", meta.interrupted_by}, {"missing_cases", meta.missing}};
   }

@@ -178,6 +178,7 @@ json plan_json(const PlanRecord& plan) {
                        {"version", p.version},
                        {"abi", p.abi},
                        {"path", p.path},
+                       {"sha256", p.sha256},
                        {"available", p.available},
                        {"unavailable_reason", p.unavailable_reason}});
   }
@@ -200,7 +201,7 @@ PlanRecord plan_from_json(const json& j) {
     for (const json& p : j.at("plugins")) {
       plan.plugins.push_back({p.at("name").get<std::string>(), p.at("version").get<std::string>(),
                               p.at("abi").get<std::uint32_t>(), p.at("path").get<std::string>(),
-                              p.at("available").get<bool>(), p.at("unavailable_reason").get<std::string>()});
+                              p.at("sha256").get<std::string>(), p.at("available").get<bool>(), p.at("unavailable_reason").get<std::string>()});
     }
     return plan;
   });
