@@ -97,6 +97,7 @@ TEST_F(Cli, ListShowsBuiltPluginsAndWorkloads) {
 
 TEST_F(Cli, RunWritesGoogleBenchmarkJson) {
   write("tiny.yaml", tiny_suite);
+  fs::create_directories(dir_ / "out");
   Result r = concur("run tiny.yaml --out out/tiny.json");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   // The console table, with sequential collapsed to one worker count.
@@ -474,8 +475,8 @@ TEST_F(Cli, FlagsPrintsTheOriginalReportAndTheServersCount) {
 TEST_F(Cli, FlagsUsageErrorsAreOneLineExit2) {
   for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
            {"flags A1", "concur: flags: 'A1' is no code; expected A to Z or AA to ZZ (or top20, all, every)"},
-           {"flags -m 0", "concur: --max-req: Value 0 not in range 1 to 100000 (see concur --help)"},
-           {"flags -l 0", "concur: --limit: Value 0 not in range 1 to 676 (see concur --help)"},
+           {"flags -m 0", "concur: --max-req: 0 is out of range; expected an integer from 1 to 100000 (see concur --help)"},
+           {"flags -l 0", "concur: --limit: 0 is out of range; expected an integer from 1 to 676 (see concur --help)"},
            {"flags -s LOKAL", "concur: flags: --server 'LOKAL': expected LOCAL, DELAY, ERROR or a URL"},
            {"flags -S nosuch cn", "concur: flags: --strategy 'nosuch': no such strategy; loaded:"}}) {
     Result r = concur(args);

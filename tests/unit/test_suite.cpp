@@ -600,7 +600,9 @@ TEST_F(SuiteTest, ScalarSettingErrors) {
   expect_error("interleave: \"true\"" + w,
                "1:13: interleave: expected true or false, got \"true\" (quoted, so text)");
   expect_error("name: [a]" + w, "1:7: name: expected a suite name, got a list");
-  expect_error("name: ''" + w, "1:7: name: the name is empty; expected a suite name");
+  expect_error("name: ''" + w,
+               "1:7: name: \"\" is no suite name; expected up to 100 letters, digits, '.', '_' and '-', other than . "
+               "and ..");
   expect_error("options: [a]" + w, "1:10: options: expected a map of option names to values, got a list");
   expect_error("options:\n  timeout: {s: 30}" + w,
                "2:12: options.timeout: expected a value like 30s or 4, got a map");

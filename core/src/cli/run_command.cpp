@@ -5,6 +5,7 @@
 #include "concur/version.hpp"
 #include "host/plugin_loader.hpp"
 #include "results/report.hpp"
+#include "results/results_file.hpp"
 #include "results/results_json.hpp"
 #include "results/sysinfo.hpp"
 #include "run/case_plan.hpp"
@@ -26,19 +27,25 @@ Overrides overrides_from(const RunCommandOptions& o) {
   return ov;
 }
 
-// Fails before minutes of benchmarking rather than after, if the file can't be written.
-void check_writable(const std::filesystem::path& out) {
-  std::error_code ec;
-  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), ec);
-  if (ec) throw ConfigError("--out " + out.string() + ": cannot create folder: " + ec.message());
-  if (std::filesystem::is_directory(out)) throw ConfigError("--out " + out.string() + ": is a folder; expected a file path");
+// Fails before minutes of benchmarking rather than after, if the file can't be
+// written. Only concur's own results/ folder is made; a folder named in --out
+// must exist, so that a typo in it is not silently a new folder.
+std::filesystem::path results_path(const Suite& suite, const std::optional<std::filesystem::path>& given) {
+  const std::filesystem::path out = given ? *given : default_results_path(suite);
+  std::error_code ignored;  // a folder that cannot be made is reported just below
+  if (!given) std::filesystem::create_directory(out.parent_path(), ignored);
+  if (const std::string problem = results_path_problem(out); !problem.empty()) {
+    const std::string shown = out.empty() ? "''" : out.string();
+    throw ConfigError((given ? "--out " : "") + shown + ": " + problem);
+  }
+  return out;
 }
 
 }  // namespace
 
 int run_command(const CommonOptions& common, const RunCommandOptions& options) {
   PluginSet plugins = load_plugins(plugin_search_path(common.plugin_dirs));
-  for (const std::string& e : plugins.errors) std::cerr << "concur: plugin not loaded: " << e << '\n';
+  for (const std::string& e : plugins.errors) print_error("plugin not loaded: " + e);
 
   Suite suite;
   std::vector<Case> cases;
@@ -47,10 +54,9 @@ int run_command(const CommonOptions& common, const RunCommandOptions& options) {
     suite = load_suite(options.suite, plugins.names());
     apply_overrides(suite, overrides_from(options), plugins.names());
     cases = plan_cases(suite, plugins, options.filter);
-    out = options.out ? *options.out : default_results_path(suite);
-    check_writable(out);
+    out = results_path(suite, options.out);
   } catch (const ConfigError& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_usage;
   }
 
@@ -60,21 +66,27 @@ int run_command(const CommonOptions& common, const RunCommandOptions& options) {
 
   RunnerOptions runner_options;
   runner_options.verbose = options.verbose;
-  const SuiteRun run = run_suite(suite, std::move(cases), runner_options, std::cout);
+  SuiteRun run;
+  try {
+    run = run_suite(suite, std::move(cases), runner_options, std::cout);
+  } catch (const ConfigError& e) {  // the inputs could not be made: nothing ran
+    print_error(e.what());
+    return exit_usage;
+  }
 
   print_report(std::cout, suite, run, system.online_cores);
 
   try {
     ResultsMeta meta{suite, system, plugins, std::filesystem::read_symlink("/proc/self/exe").string(),
                      options.command_line};
-    write_json_file(out, results_json(run, meta));
+    write_results_file(out, json_text(results_json(run, meta)));
   } catch (const std::exception& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_usage;
   }
   std::cout << "results: " << out.string() << '\n';
   if (run.failed()) {
-    std::cerr << "concur: some cases failed (see FAILED above)\n";
+    print_error("some cases failed (see FAILED above)");
     return exit_case_failed;
   }
   return exit_ok;
