@@ -565,7 +565,8 @@ TEST_F(Cli, FlagsPrintsTheOriginalReportAndTheServersCount) {
 TEST_F(Cli, FlagsUsageErrorsAreOneLineExit2) {
   for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
            {"flags A1", "concur: flags: 'A1' is no code; expected A to Z or AA to ZZ (or top20, all, every)"},
-           {"flags -m 0", "concur: --max-req: 0 is out of range; expected an integer from 1 to 100000 (see concur --help)"},
+           {"flags -m 0",
+            "concur: --max-req: 0 is out of range; expected an integer from 1 to 100000 (see concur --help)"},
            {"flags -l 0", "concur: --limit: 0 is out of range; expected an integer from 1 to 676 (see concur --help)"},
            {"flags -s LOKAL", "concur: flags: --server 'LOKAL': expected LOCAL, DELAY, ERROR or a URL"},
            {"flags -S nosuch cn", "concur: flags: --strategy 'nosuch': no such strategy; loaded:"}}) {

@@ -54,7 +54,9 @@ std::string error_in_child(const Suite& suite, int resource, rlim_t limit) {
   ::close(pipe_fds[1]);
   std::string message;
   char buffer[512];
-  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) {
+    message.append(buffer, static_cast<std::size_t>(n));
+  }
   ::close(pipe_fds[0]);
   ::waitpid(pid, nullptr, 0);
   return message;

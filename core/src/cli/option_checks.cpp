@@ -27,7 +27,9 @@ CLI::Validator in_range(T min, T max, const std::string& expected, const std::st
         if (error == std::errc::invalid_argument) {
           return "expected " + expected + ", got \"" + escape_controls(text, true) + '"';
         }
-        if (error != std::errc() || !(value >= min && value <= max)) return text + " is out of range; expected " + expected;
+        if (error != std::errc() || !(value >= min && value <= max)) {
+          return text + " is out of range; expected " + expected;
+        }
         return {};
       },
       description);

@@ -58,7 +58,9 @@ std::string results_path_problem(const std::filesystem::path& path) {
     return "is not a regular file; expected a file the results can replace";
   }
   const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
-  if (!std::filesystem::is_directory(folder, ec)) return "no folder " + folder.string() + "; expected an existing folder";
+  if (!std::filesystem::is_directory(folder, ec)) {
+    return "no folder " + folder.string() + "; expected an existing folder";
+  }
   const TemporaryFile probe(path);
   if (probe.fd() < 0) return "cannot write in " + folder.string() + ": " + std::strerror(probe.open_error());
   return {};

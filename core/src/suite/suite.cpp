@@ -175,7 +175,9 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
     const Value& v = m.value;
     if (m.name == "name") {
       suite.name = suite_params::read_scalar(v, "a suite name");
-      if (!is_suite_name(suite.name)) v.fail(suite_params::describe(v.node()) + " is no suite name; expected " + name_expected);
+      if (!is_suite_name(suite.name)) {
+        v.fail(suite_params::describe(v.node()) + " is no suite name; expected " + name_expected);
+      }
     } else if (m.name == "repetitions") {
       suite.repetitions = static_cast<unsigned>(suite_params::read_integer(v, 1, suite_params::max_repetitions));
     } else if (m.name == "warmup") {

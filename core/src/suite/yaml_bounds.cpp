@@ -1,6 +1,7 @@
 #include "suite/yaml_bounds.hpp"
 
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include <yaml-cpp/eventhandler.h>

@@ -1,4 +1,4 @@
-// YAML bounds: refuses a document nested too deep or with too long a list before yaml-cpp builds (and recurses into) it.
+// YAML bounds: a document nested too deep or with too long a list, refused before yaml-cpp builds (and recurses into) it.
 #pragma once
 
 #include <cstddef>
