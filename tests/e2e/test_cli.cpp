@@ -38,6 +38,11 @@ workloads:
     unit: 10ms
 )";
 
+std::string tiny_suite_without_name() {
+  const std::string text = tiny_suite;
+  return text.substr(text.find('\n') + 1);
+}
+
 TEST_F(Cli, ListShowsBuiltPluginsAndWorkloads) {
   Result r = concur("list");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -51,6 +56,7 @@ TEST_F(Cli, ListShowsBuiltPluginsAndWorkloads) {
 
 TEST_F(Cli, RunWritesGoogleBenchmarkJson) {
   write("tiny.yaml", tiny_suite);
+  fs::create_directories(dir_ / "out");
   Result r = concur("run tiny.yaml --out out/tiny.json");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   // The console table, with sequential collapsed to one worker count.
@@ -122,6 +128,7 @@ TEST_F(Cli, RunWritesGoogleBenchmarkJson) {
       EXPECT_LE(task.at("start_ms").get<double>(), task.at("end_ms").get<double>());
     }
     EXPECT_EQ(completions.size(), t.at("tasks").size()) << t.at("name");
+    EXPECT_EQ(t.at("batch_tasks"), t.at("tasks").size()) << t.at("name");
   }
 }
 
@@ -188,7 +195,14 @@ TEST_F(Cli, BadOverridesExit2) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nokey"), std::string::npos) << r.err;
   EXPECT_EQ(concur("run tiny.yaml --strategy nosuch --out o.json").exit_code, 2);
-  EXPECT_EQ(concur("run tiny.yaml --workers 0 --out o.json").exit_code, 2);
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--workers 0", "--workers: 0 is out of range; expected an integer from 1 to 100000"},
+           {"--workers 2,x", "--workers: expected an integer from 1 to 100000, got \"x\""},
+           {"-r 1001", "--repetitions: 1001 is out of range; expected an integer from 1 to 1000"}}) {
+    r = concur("run tiny.yaml --out o.json " + args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.err, "concur: " + message + " (see concur --help)\n") << args;
+  }
   EXPECT_EQ(concur("run tiny.yaml --filter 'nomatch' --out o.json").exit_code, 2);
   EXPECT_EQ(concur("run missing.yaml --out o.json").exit_code, 2);
   EXPECT_EQ(concur("frobnicate").exit_code, 2);
@@ -286,10 +300,87 @@ TEST_F(Cli, InterleavedRepetitionsAndWarmUpAreRecorded) {
 TEST_F(Cli, UnwritableOutputIsAUsageErrorBeforeAnythingRuns) {
   write("tiny.yaml", tiny_suite);
   fs::create_directories(dir_ / "adir");
-  Result r = concur("run tiny.yaml --out adir");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--out adir: is a folder"), std::string::npos) << r.err;
-  EXPECT_EQ(r.out.find("running"), std::string::npos) << "no case may run: " << r.out;
+  for (const auto& [out, message] : std::vector<std::pair<std::string, std::string>>{
+           {"adir", "--out adir: is a folder; expected a file path"},
+           {"''", "--out '': empty; expected a file name"},
+           {"nowhere/o.json", "--out nowhere/o.json: no folder nowhere; expected an existing folder"},
+           {"/sys/o.json", "--out /sys/o.json: cannot write in /sys: Permission denied"}}) {
+    Result r = concur("run tiny.yaml --out " + out);
+    EXPECT_EQ(r.exit_code, 2) << out;
+    EXPECT_EQ(r.err, "concur: " + message + "\n") << out;
+    EXPECT_EQ(r.out, "") << "nothing may run: " << r.out;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "nowhere")) << "--out never makes a folder";
+}
+
+// Limits are checked on the suite and the overrides, before any input is made.
+TEST_F(Cli, ASuiteBeyondALimitIsOneLineExit2BeforeAnyInput) {
+  write("big.yaml", "name: big\nworkloads:\n  - workload: loiter\n    durations: {range: 1000}\n    repeat: 1000000\n");
+  write("huge.yaml", "name: huge\nworkloads:\n  - workload: sha256\n    jobs: 1000000\n    size: 1GiB\n");
+  write("small.yaml", "name: small\nworkloads:\n  - workload: loiter\n    durations: {range: 1000}\n");
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"big.yaml", "big.yaml:5:13: workloads[0].repeat: 1000000000 tasks in a batch; expected at most 1000000"},
+           {"small.yaml --set repeat=1000000",
+            "--set repeat=1000000: workloads[0].repeat: 1000000000 tasks in a batch; expected at most 1000000"},
+           {"huge.yaml", "huge.yaml:4:11: workloads[0].jobs: 976.56 TiB of input; expected at most "}}) {
+    Result r = concur("run " + args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.err.rfind("concur: " + message, 0), 0u) << args << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.out, "") << "nothing may be made: " << r.out;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "results"));
+}
+
+// yaml-cpp recurses per level: concur refuses a deep file first, with where and why.
+TEST_F(Cli, ADeeplyNestedSuiteIsOneLineExit2) {
+  write("lists.yaml", std::string(100'000, '['));
+  std::string maps = "name: deep\nworkloads: ";
+  for (int i = 0; i < 10'000; ++i) maps += "{a: ";
+  write("maps.yaml", maps);
+  for (const auto& [file, message] : std::vector<std::pair<std::string, std::string>>{
+           {"lists.yaml", "lists.yaml:1:33: nested deeper than 64 levels; expected at most 64"},
+           {"maps.yaml", "maps.yaml:2:264: nested deeper than 64 levels; expected at most 64"}}) {
+    Result r = concur("run " + file);
+    EXPECT_EQ(r.exit_code, 2) << file;
+    EXPECT_EQ(r.err, "concur: " + message + "\n") << file;
+  }
+}
+
+// The memory for inputs is refused (here the inputs file may not grow): one
+// line naming the entry, exit 2, where it was std::terminate's exit 134.
+TEST_F(Cli, InputsThatCannotBeMadeAreOneLineExit2) {
+  write("sha.yaml", "name: sha\nworkloads:\n  - workload: sha256\n    jobs: 4\n    size: 1MiB\n");
+  Result r = sh(std::string("trap '' XFSZ; ulimit -f 64; '") + CONCUR_BINARY + "' run sha.yaml --out o.json");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err, "concur: sha.yaml:3:5: workloads[0]: sha256: cannot allocate 4 MiB of input: File too large\n");
+  EXPECT_EQ(r.out.find("running"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir_ / "o.json"));
+}
+
+// A timeline keeps the first tasks of a large batch, and says how many it had.
+TEST_F(Cli, TimelinesKeepTheirFirstTenThousandTasks) {
+  write("many.yaml", "name: many\nrepetitions: 1\nstrategies: [sequential]\n"
+                     "workloads: [{workload: loiter, durations: {range: 10001}, unit: 0s}]\n");
+  Result r = concur("run many.yaml --out o.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json timeline = read_json("o.json").at("timelines").at(0);
+  EXPECT_EQ(timeline.at("batch_tasks"), 10'001);
+  ASSERT_EQ(timeline.at("tasks").size(), 10'000u);
+  EXPECT_EQ(timeline.at("tasks").back().at("index"), 9'999);
+}
+
+// Whatever the file is called, the default results file is a plain name in
+// results/, and the path in the JSON has its control characters escaped.
+TEST_F(Cli, AnyFileNameGivesAPlainResultsName) {
+  write("a b\x01\x7f.yaml", tiny_suite_without_name());
+  Result r = concur("run 'a b\x01\x7f.yaml' --filter loiter/sequential -r 1");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir_ / "results")) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].filename().string().rfind("a_b__-", 0), 0u) << files[0];
+  EXPECT_NE(slurp(files[0]).find(R"("path": "a b\u0001\u007f.yaml")"), std::string::npos);
 }
 
 // The timed region follows the suite's `startup` (or --startup): recorded in
@@ -431,8 +522,9 @@ TEST_F(Cli, FlagsPrintsTheOriginalReportAndTheServersCount) {
 TEST_F(Cli, FlagsUsageErrorsAreOneLineExit2) {
   for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
            {"flags A1", "concur: flags: 'A1' is no code; expected A to Z or AA to ZZ (or top20, all, every)"},
-           {"flags -m 0", "concur: --max-req: Value 0 not in range 1 to 100000 (see concur --help)"},
-           {"flags -l 0", "concur: --limit: Value 0 not in range 1 to 676 (see concur --help)"},
+           {"flags -m 0",
+            "concur: --max-req: 0 is out of range; expected an integer from 1 to 100000 (see concur --help)"},
+           {"flags -l 0", "concur: --limit: 0 is out of range; expected an integer from 1 to 676 (see concur --help)"},
            {"flags -s LOKAL", "concur: flags: --server 'LOKAL': expected LOCAL, DELAY, ERROR or a URL"},
            {"flags -S nosuch cn", "concur: flags: --strategy 'nosuch': no such strategy; loaded:"}}) {
     Result r = concur(args);

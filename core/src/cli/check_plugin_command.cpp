@@ -38,7 +38,7 @@ int check_plugin_child(const std::filesystem::path& file) {
   try {
     plugin = load_plugin(file);
   } catch (const PluginError& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_usage;
   }
   std::set<std::string> skip;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace concur::cli {
@@ -14,6 +15,9 @@ namespace concur::cli {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_case_failed = 1;
 inline constexpr int exit_usage = 2;
+
+// "concur: <message>" on stderr, one line whatever the message holds: the shape of every concur error.
+void print_error(std::string_view message);
 
 struct CommonOptions {
   std::vector<std::filesystem::path> plugin_dirs;  // --plugin-dir, repeatable

@@ -39,7 +39,7 @@ int list_command(const CommonOptions& common) {
     std::cout << "      " << p.strategy->description() << '\n';
   }
   if (plugins.plugins.empty()) std::cout << "  (none found)\n";
-  for (const std::string& e : plugins.errors) std::cerr << "concur: plugin not loaded: " << e << '\n';
+  for (const std::string& e : plugins.errors) print_error("plugin not loaded: " + e);
 
   std::cout << "\nworkloads\n";
   for (const WorkloadType& w : workload_types()) {

@@ -11,6 +11,8 @@
 #include "concur/version.hpp"
 #include "host/plugin_loader.hpp"
 #include "results/report.hpp"
+#include "results/results_file.hpp"
+#include "results/results_file.hpp"
 #include "results/results_json.hpp"
 #include "results/sysinfo.hpp"
 #include "run/case_plan.hpp"
@@ -46,12 +48,18 @@ Suite load_with_overrides(const RunCommandOptions& options, const std::vector<st
   return suite;
 }
 
-// Fails before minutes of benchmarking rather than after, if the file can't be written.
-void check_writable(const std::filesystem::path& out) {
-  std::error_code ec;
-  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), ec);
-  if (ec) throw ConfigError("--out " + out.string() + ": cannot create folder: " + ec.message());
-  if (std::filesystem::is_directory(out)) throw ConfigError("--out " + out.string() + ": is a folder; expected a file path");
+// Fails before minutes of benchmarking rather than after, if the file can't be
+// written. Only concur's own results/ folder is made; a folder named in --out
+// must exist, so that a typo in it is not silently a new folder.
+std::filesystem::path results_path(const Suite& suite, const std::optional<std::filesystem::path>& given) {
+  const std::filesystem::path out = given ? *given : default_results_path(suite);
+  std::error_code ignored;  // a folder that cannot be made is reported just below
+  if (!given) std::filesystem::create_directory(out.parent_path(), ignored);
+  if (const std::string problem = results_path_problem(out); !problem.empty()) {
+    const std::string shown = out.empty() ? "''" : out.string();
+    throw ConfigError((given ? "--out " : "") + shown + ": " + problem);
+  }
+  return out;
 }
 
 std::string file_sha256(const std::filesystem::path& file) {
@@ -104,14 +112,15 @@ std::uint64_t memory_limit(const RunCommandOptions& options) {
 
 int run_cases(const CommonOptions& common, const RunCommandOptions& options) {
   PluginSet plugins = load_plugins(plugin_search_path(common.plugin_dirs));
-  for (const std::string& e : plugins.errors) std::cerr << "concur: plugin not loaded: " << e << '\n';
+  for (const std::string& e : plugins.errors) print_error("plugin not loaded: " + e);
+
   Suite suite;
   std::vector<Case> cases;
   try {
     suite = load_with_overrides(options, plugins.names());
     cases = plan_cases(suite, plugins, options.filter);
   } catch (const ConfigError& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_usage;
   }
   send_record({{"plan", plan_json({cases, describe_plugins(plugins)})}});
@@ -127,7 +136,12 @@ int run_cases(const CommonOptions& common, const RunCommandOptions& options) {
   runner.case_finished = [&](const SuiteRun& run, std::size_t i, const std::vector<benchmark::BenchmarkReporter::Run>& runs) {
     send_record({{"case", case_json({run.cases[i].name, run.results[i], runs, run.machine, run.started_at})}});
   };
-  run_suite(suite, std::move(cases), runner, std::cout);
+  try {
+    run_suite(suite, std::move(cases), runner, std::cout);
+  } catch (const ConfigError& e) {  // the inputs could not be made: nothing ran
+    print_error(e.what());
+    return exit_usage;
+  }
   return exit_ok;
 }
 
@@ -138,11 +152,11 @@ int run_child(const CommonOptions& common, const RunCommandOptions& options) {
     limit_memory(memory_limit(options));
     return run_cases(common, options);
   } catch (const std::bad_alloc&) {
-    std::cerr << "concur: out of memory (the limit is " << format_size(memory_limit(options))
-              << " of address space; see --memory-limit)\n";
+    print_error("out of memory (the limit is " + format_size(memory_limit(options)) +
+                " of address space; see --memory-limit)");
     return child_out_of_memory;
   } catch (const std::exception& e) {  // the supervisor fails the case in progress, or those not yet run
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_case_failed;
   }
 }
@@ -154,7 +168,7 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
   try {
     memory_limit(options);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "concur: --memory-limit " << options.memory_limit << ": " << e.what() << '\n';
+    print_error("--memory-limit " + options.memory_limit + ": " + e.what());
     return exit_usage;
   }
   try {
@@ -162,17 +176,13 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
       out = *options.resume;
       finished = resumed_cases(options, journal_path(out));
       journal.emplace(journal_path(out), nlohmann::json(), true);
-    } else if (options.out) {
-      out = *options.out;
     }
   } catch (const std::exception& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_usage;
   }
 
   const SystemInfo system = collect_system_info();
-  std::cout << "concur " << version_string << " (" << system.build_type << ", " << system.git_commit << ") on "
-            << system.kernel << ", " << system.online_cores << " cores; suite " << options.suite.string() << '\n';
 
   Suite suite;
   std::map<std::string, ServerProcess> servers;
@@ -183,8 +193,10 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
     std::vector<std::string> strategies;
     for (const PluginInfo& p : plan.plugins) strategies.push_back(p.name);
     suite = load_with_overrides(options, strategies);
-    if (out.empty()) out = default_results_path(suite);
-    check_writable(out);
+    out = results_path(suite, options.resume ? options.resume : options.out);
+    // Said once the suite is known to be runnable: a refused one prints only its error.
+    std::cout << "concur " << version_string << " (" << system.build_type << ", " << system.git_commit << ") on "
+              << system.kernel << ", " << system.online_cores << " cores; suite " << options.suite.string() << '\n';
     if (!journal) journal.emplace(journal_path(out), journal_header(options), false);
     Prepared prepared;
     prepared.case_timeout = suite.case_timeout;
@@ -205,13 +217,17 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
   try {
     supervised = supervise(supervisor, std::cout);
   } catch (const ConfigError& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_usage;
   } catch (const std::exception& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_case_failed;
   }
   if (!supervised.plan) return supervised.signal != 0 ? 128 + supervised.signal : supervised.child_exit;
+  if (supervised.refused) {
+    if (!options.resume) journal->remove();
+    return exit_usage;
+  }
   finished.insert(finished.end(), supervised.records.begin(), supervised.records.end());
 
   // The results, in the plan's order, from every case that ended, here or before.
@@ -246,21 +262,21 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
     meta.missing = missing;
   }
   try {
-    write_json_file(out, results_json(run, meta));
+    write_results_file(out, json_text(results_json(run, meta)));
   } catch (const std::exception& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_usage;
   }
   std::cout << "results: " << out.string() << '\n';
   if (supervised.signal != 0) {
-    std::cerr << "concur: interrupted by " << meta.interrupted_by << " with " << missing.size() << " of "
-              << supervised.plan->cases.size() << " cases not run; to run them: concur run "
-              << options.suite.string() << " --resume " << out.string() << '\n';
+    print_error("interrupted by " + meta.interrupted_by + " with " + std::to_string(missing.size()) + " of " +
+                std::to_string(supervised.plan->cases.size()) + " cases not run; to run them: concur run " +
+                options.suite.string() + " --resume " + out.string());
     return 128 + supervised.signal;
   }
   journal->remove();
   if (run.failed()) {
-    std::cerr << "concur: some cases failed (see FAILED above)\n";
+    print_error("some cases failed (see FAILED above)");
     return exit_case_failed;
   }
   return exit_ok;

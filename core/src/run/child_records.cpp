@@ -220,6 +220,7 @@ json case_json(const CaseRecord& record) {
           {"repetitions_run", r.repetitions_run},
           {"external_cpu_seconds", external},
           {"timeline", timeline_json(r.timeline)},
+          {"batch_tasks", r.batch_tasks},
           {"runs", runs},
           {"machine", machine_json(record.machine)},
           {"started_at", record.started_at}};
@@ -236,6 +237,7 @@ CaseRecord case_from_json(const json& j) {
     r.repetitions_run = j.at("repetitions_run").get<unsigned>();
     for (const json& s : j.at("external_cpu_seconds")) r.external_cpu_seconds.push_back(number_from(s));
     r.timeline = timeline_from_json(j.at("timeline"));
+    r.batch_tasks = j.at("batch_tasks").get<decltype(r.batch_tasks)>();
     for (const json& run : j.at("runs")) record.runs.push_back(run_from_json(run));
     record.machine = machine_from_json(j.at("machine"));
     record.started_at = j.at("started_at").get<std::string>();

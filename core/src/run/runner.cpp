@@ -6,6 +6,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <new>
+#include <stdexcept>
 
 #include "host/host_services.hpp"
 #include "run/run_reporter.hpp"
@@ -154,6 +156,20 @@ bool warm_up_cycles(const CaseContext& ctx, benchmark::State& state) {
   return true;
 }
 
+// build_entry, with a failure to make the inputs (memory, the inputs file)
+// told as an error in the suite: limits are checked against the machine's
+// memory, but not against what other processes hold.
+BuiltEntry build_inputs(const WorkloadEntry& entry, std::size_t index, std::uint64_t seed) {
+  const std::string where = entry.location.str() + ": workloads[" + std::to_string(index) + "]: ";
+  try {
+    return build_entry(entry, seed);
+  } catch (const std::bad_alloc&) {
+    throw ConfigError(where + "out of memory while making its inputs");
+  } catch (const std::runtime_error& e) {
+    throw ConfigError(where + e.what());
+  }
+}
+
 void add_counters(benchmark::State& state, const std::map<std::string, double>& counters) {
   for (const auto& [name, value] : counters) state.counters[name] = value;
 }
@@ -202,12 +218,15 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
   }
   BatchSummary s = batch.check(ctx.c.workers, report);
   if (!stopped.ok) s.problems.push_back("stop: " + stopped.error);
-  ctx.result.timeline = batch.records();
+  std::vector<TaskRecord> records = batch.records();
   if (ctx.log) {
-    for (std::size_t i = 0; i < ctx.result.timeline.size(); ++i) {
-      ctx.log->result(i, ctx.entry.workload->result_text(i, ctx.result.timeline[i].outcome));
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      ctx.log->result(i, ctx.entry.workload->result_text(i, records[i].outcome));
     }
   }
+  ctx.result.batch_tasks = records.size();
+  records.resize(std::min(records.size(), max_timeline_records));
+  ctx.result.timeline = std::move(records);
   ctx.result.external_cpu_seconds.push_back(
       report.external_cpu_seconds +
       (timed_startup ? started.external_cpu_seconds + stopped.external_cpu_seconds : 0.0));
@@ -295,7 +314,7 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
       }
       entry.params.set("server", server_urls.at(profile));
     }
-    entries[c.entry] = build_entry(entry, suite.seed);
+    entries[c.entry] = build_inputs(entry, c.entry, suite.seed);
     const Workload& workload = *entries[c.entry].workload;
     out << "prepared " << c.entry_name << ": " << workload.size() << " tasks";
     if (workload.bytes() > 0) out << ", " << format_size(workload.bytes()) << " of input";

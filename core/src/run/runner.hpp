@@ -16,8 +16,13 @@
 
 namespace concur {
 
+// A timeline shows how tasks were scheduled; a few thousand show it as well
+// as a million, whose JSON would take gigabytes of memory per case.
+inline constexpr std::size_t max_timeline_records = 10'000;
+
 struct CaseResult {
-  std::vector<TaskRecord> timeline;          // of the last timed batch
+  std::vector<TaskRecord> timeline;          // of the last timed batch: its first max_timeline_records tasks
+  std::size_t batch_tasks = 0;               // how many tasks that batch had
   std::vector<double> external_cpu_seconds;  // per timed batch, from RunReport
   std::string failure;                    // the first problem found, empty when the case passed
   bool broken = false;                    // start-up or warm-up failed: later repetitions are not run
@@ -63,7 +68,8 @@ std::string embedded_server_profile(const WorkloadEntry& entry);
 // Generates each entry's inputs (outside the timed region), then runs every
 // case, starting and stopping strategies as the suite's `startup` says.
 // Progress and the verbose log go to `out`. Call once per process: Google
-// Benchmark's flags are global.
+// Benchmark's flags are global. Throws ConfigError, naming the entry, when its
+// inputs cannot be made (out of memory): nothing has run then.
 SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOptions& options, std::ostream& out);
 
 }  // namespace concur

@@ -126,6 +126,11 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
     }
     const std::vector<std::string> left = remaining();
     if (left.empty()) return run;
+    if (!started_any && run.records.empty() && WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+      run.refused = true;
+      run.child_exit = 2;
+      return run;
+    }
     // Died, or ended, between cases without running any: another child would
     // do the same, so the rest fail with this one's reason.
     const std::string why = (started_any ? "not run: the process running cases " : "not run: the process preparing cases ") +

@@ -34,6 +34,9 @@ struct SupervisorOptions {
 struct SupervisedRun {
   std::optional<PlanRecord> plan;  // none when the first child refused the suite (it said why)
   int child_exit = 0;              // that child's exit code
+  // The first child planned, then refused before any case (exit 2: inputs
+  // that cannot be made); it said why. Nothing ran.
+  bool refused = false;
   std::vector<CaseRecord> records;  // cases that ended in this run, in the order they ended
   int signal = 0;                   // SIGINT or SIGTERM, when one cut the run short
 };

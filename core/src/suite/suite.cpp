@@ -13,7 +13,9 @@
 #include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
+#include "suite/suite_limits.hpp"
 #include "suite/suite_params.hpp"
+#include "suite/yaml_bounds.hpp"
 
 namespace concur {
 namespace {
@@ -73,6 +75,34 @@ std::string sha256_hex(const std::string& bytes) {
   return out;
 }
 
+// The default results file is results/<name>-<time>.json: a name is one
+// plain file-name part, of a length that leaves room for the rest.
+constexpr std::size_t max_name_length = 100;
+const std::string name_expected =
+    "up to " + std::to_string(max_name_length) + " letters, digits, '.', '_' and '-', other than . and ..";
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '-';
+}
+
+bool is_suite_name(const std::string& name) {
+  return !name.empty() && name.size() <= max_name_length && name != "." && name != ".." &&
+         std::all_of(name.begin(), name.end(), is_name_char);
+}
+
+// A file may be called anything; what a name may not hold becomes '_'.
+std::string name_from_file(const std::filesystem::path& file) {
+  std::string name = file.stem().string().substr(0, max_name_length);
+  std::replace_if(name.begin(), name.end(), [](char c) { return !is_name_char(c); }, '_');
+  return is_suite_name(name) ? name : "suite";
+}
+
+SourceLocation location_of(const Value& value) {
+  if (!value.origin().has_positions) return {value.origin().name};
+  return {value.origin().name, value.mark().line + 1, value.mark().column + 1};
+}
+
 std::vector<std::string> workload_names() {
   std::vector<std::string> names;
   for (const auto& type : workload_types()) names.push_back(type.name);
@@ -106,10 +136,11 @@ WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& str
   entry.workload = type.name;
   entry.strategies = strategies;
   entry.workers = workers;
-  entry.location = {value.origin().name, value.mark().line + 1, value.mark().column + 1};
+  entry.location = location_of(value);
   for (const ParamSpec& spec : type.params) {
     const Member* given = suite_params::find_member(members, spec.name);
     entry.params.set(spec.name, given ? suite_params::read_param(spec, given->value) : spec.default_value);
+    if (given) entry.given[spec.name] = location_of(given->value);
   }
   if (const Member* m = suite_params::find_member(members, "strategies")) {
     entry.strategies = suite_params::read_strategies(m->value, known_strategies);
@@ -122,6 +153,7 @@ WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& str
 
 std::vector<YAML::Node> parse_yaml(const Origin& origin, const std::string& text) {
   try {
+    suite_params::check_yaml_bounds(origin, text, "");
     return YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
     suite_params::fail(origin, e.mark, "", "invalid YAML: " + e.msg);
@@ -147,7 +179,9 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
     const Value& v = m.value;
     if (m.name == "name") {
       suite.name = suite_params::read_scalar(v, "a suite name");
-      if (suite.name.empty()) v.fail("the name is empty; expected a suite name");
+      if (!is_suite_name(suite.name)) {
+        v.fail(suite_params::describe(v.node()) + " is no suite name; expected " + name_expected);
+      }
     } else if (m.name == "repetitions") {
       suite.repetitions = static_cast<unsigned>(suite_params::read_integer(v, 1, suite_params::max_repetitions));
     } else if (m.name == "warmup") {
@@ -187,7 +221,8 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
 
 // Every entry whose workload type has parameter `key` gets `value`.
 void apply_set(Suite& suite, const std::string& key, const std::string& value) {
-  const Origin origin{"--set " + key + "=" + value, false};
+  // A value can be a whole pasted list: messages quote only its start.
+  const Origin origin{"--set " + key + "=" + suite_params::one_line(value), false};
   const auto none = YAML::Mark::null_mark();
   if (key.empty()) suite_params::fail(origin, none, "", "empty parameter name; expected --set key=value");
 
@@ -209,6 +244,7 @@ void apply_set(Suite& suite, const std::string& key, const std::string& value) {
 
   YAML::Node node;
   try {
+    suite_params::check_yaml_bounds(origin, value, key);
     node = YAML::Load(value);
   } catch (const YAML::Exception& e) {
     suite_params::fail(origin, none, key, "invalid YAML: " + e.msg);
@@ -219,7 +255,10 @@ void apply_set(Suite& suite, const std::string& key, const std::string& value) {
     const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == key; });
     // Each entry checks the value against its own type's limits (rc4 needs
     // size >= 1, sha256 accepts 0).
-    if (spec != specs.end()) entry.params.set(key, suite_params::read_param(*spec, parsed));
+    if (spec != specs.end()) {
+      entry.params.set(key, suite_params::read_param(*spec, parsed));
+      entry.given[key] = SourceLocation{origin.name};
+    }
   }
 }
 
@@ -262,9 +301,10 @@ Suite load_suite(const std::filesystem::path& file, const std::vector<std::strin
     suite_params::fail(origin, documents[1].Mark(), "", "a second YAML document; expected one suite per file");
   }
   Suite suite = read_suite(origin, documents.front(), known_strategies);
+  check_limits(suite);
   suite.path = file;
   suite.sha256 = sha256_hex(bytes);
-  if (suite.name.empty()) suite.name = file.stem().string();
+  if (suite.name.empty()) suite.name = name_from_file(file);
   return suite;
 }
 
@@ -296,6 +336,7 @@ void apply_overrides(Suite& suite, const Overrides& overrides, const std::vector
     result.case_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(case_timeout_spec, given)));
   }
   for (const auto& [key, value] : overrides.sets) apply_set(result, key, value);
+  check_limits(result);
   suite = std::move(result);
 }
 

@@ -35,6 +35,9 @@ struct WorkloadEntry {
   std::vector<std::string> strategies;  // after suite defaults; "all" already expanded by the runner
   std::vector<unsigned> workers;
   SourceLocation location;              // of the entry, for errors found later
+  // Where each parameter not left at its default was given (its value in the
+  // file, or the --set), for limits that only the parameters together break.
+  std::map<std::string, SourceLocation> given;
 };
 
 // What a timed batch holds besides the tasks: see Strategy (strategy.hpp).
@@ -49,7 +52,7 @@ std::optional<Startup> parse_startup(std::string_view text) noexcept;
 struct Suite {
   std::filesystem::path path;
   std::string sha256;               // of the file's bytes
-  std::string name;                 // `name:` or the file's stem
+  std::string name;                 // `name:` or the file's stem; part of the default results file name
   unsigned repetitions = 3;
   unsigned warmup = 0;              // untimed batches before a case's first repetition
   bool interleave = false;          // Google Benchmark's random interleaving
@@ -73,12 +76,13 @@ struct Overrides {
   std::vector<std::pair<std::string, std::string>> sets;  // --set key=value, in order
 };
 
-// Parses and validates the file. `known_strategies` are the names a suite may
-// use besides "all". Throws ConfigError.
+// Parses and validates the file, limits on the run's size included
+// (suite_limits.hpp). `known_strategies` are the names a suite may use
+// besides "all". Throws ConfigError.
 Suite load_suite(const std::filesystem::path& file, const std::vector<std::string>& known_strategies);
 
 // Applies command-line overrides; --set values are parsed with the same rules
-// as the YAML. A --set key that no entry has is an error. Throws ConfigError.
+// and limits as the YAML. A --set key that no entry has is an error. Throws ConfigError.
 void apply_overrides(Suite& suite, const Overrides& overrides,
                      const std::vector<std::string>& known_strategies);
 
