@@ -106,7 +106,7 @@ WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& str
   entry.workload = type.name;
   entry.strategies = strategies;
   entry.workers = workers;
-  entry.location = {value.origin().name, value.mark().line + 1, value.mark().column + 1};
+  entry.location = value.location();
   for (const ParamSpec& spec : type.params) {
     const Member* given = suite_params::find_member(members, spec.name);
     entry.params.set(spec.name, given ? suite_params::read_param(spec, given->value) : spec.default_value);
