@@ -17,7 +17,7 @@ unsigned online_cores() noexcept {
 const concur::Option declared[] = {
     // As many as a suite's workers may be: more is a typo.
     concur::Option::integer("offload_threads", online_cores(), 1, 100'000,
-                            "helper threads that run CPU work (default: online cores)"),
+                            "helper threads that run CPU work, one per online core by default"),
     // The kernel's maximum (IORING_MAX_ENTRIES); a tiny SQ exercises the SQ-full path in tests.
     concur::Option::integer("ring_entries", default_ring_entries, 1, 32'768, "submission queue entries of the ring"),
 };
