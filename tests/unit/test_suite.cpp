@@ -131,7 +131,13 @@ workloads:
   EXPECT_TRUE(suite.interleave);
   EXPECT_EQ(suite.startup, Startup::timed);
   EXPECT_EQ(suite.seed, 7u);
-  EXPECT_EQ(suite.options, (std::map<std::string, std::string>{{"depth", "4"}, {"timeout", "30s"}}));
+  // Kept as written, with their places, for the strategies of the run to check.
+  ASSERT_EQ(suite.options.size(), 2u);
+  EXPECT_EQ(suite.options.at("depth").value, "4");
+  EXPECT_EQ(suite.options.at("depth").name_at.str(), file_ + ":11:3");
+  EXPECT_EQ(suite.options.at("depth").value_at.str(), file_ + ":11:10");
+  EXPECT_EQ(suite.options.at("timeout").value, "30s");
+  EXPECT_EQ(suite.options.at("timeout").value_at.str(), file_ + ":10:12");
   ASSERT_EQ(suite.entries.size(), 3u);
 
   const WorkloadEntry& rc4 = suite.entries[0];

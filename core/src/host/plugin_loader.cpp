@@ -68,6 +68,24 @@ std::string dlopen_error(const fs::path& file, const std::error_code& ec) {
   return one_line(message);
 }
 
+// What a strategy or option name may be made of.
+constexpr std::string_view name_characters = "abcdefghijklmnopqrstuvwxyz0123456789_-";
+
+// The options a strategy declares are suite keys, each once; a default its own
+// declaration refuses would fail every run that leaves the option out.
+void check_options(const fs::path& file, const Strategy& strategy) {
+  std::set<std::string_view> names;
+  for (const Option& o : strategy.options()) {
+    if (o.name().empty() || o.name().find_first_not_of(name_characters) != std::string::npos) {
+      fail(file, "option name '" + o.name() + "' is not usable; expected lowercase letters, digits, '_' or '-'");
+    }
+    if (!names.insert(o.name()).second) fail(file, "option '" + o.name() + "' is declared twice");
+    if (std::string problem = o.check(o.default_value()); !problem.empty()) {
+      fail(file, "option '" + o.name() + "' default: " + problem);
+    }
+  }
+}
+
 bool has_elf_magic(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::array<char, 4> magic{};
@@ -136,10 +154,11 @@ LoadedPlugin load_plugin(const fs::path& file, bool will_run) {
   if (strategy->name().empty()) fail(file, "strategy has an empty name");
   // Names are written in suites and in --strategy a,b lists, and name cases.
   const std::string_view name = strategy->name();
-  if (name == "all" || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string_view::npos) {
+  if (name == "all" || name.find_first_not_of(name_characters) != std::string_view::npos) {
     fail(file, "strategy name '" + std::string(name) +
                    "' is not usable; expected lowercase letters, digits, '_' or '-', and not 'all'");
   }
+  check_options(file, *strategy);
 
   LoadedPlugin plugin;
   plugin.path = file;

@@ -5,11 +5,13 @@
 #include <regex>
 #include <set>
 
+#include "run/option_check.hpp"
 #include "util/units.hpp"
 
 namespace concur {
 
 std::vector<Case> plan_cases(const Suite& suite, const PluginSet& plugins, const std::string& filter) {
+  check_options(suite, plugins);
   std::regex pattern;
   try {
     pattern = std::regex(filter.empty() ? std::string(".") : filter, std::regex::extended);

@@ -66,7 +66,7 @@ struct CaseContext {
     RunOptions o;
     o.workers = c.workers;
     o.task_timeout = suite.task_timeout;
-    o.options = suite.options;
+    for (const auto& [name, setting] : suite.options) o.options[name] = setting.value;
     return o;
   }
   void note(const std::string& text) const {

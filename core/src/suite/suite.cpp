@@ -98,11 +98,6 @@ std::string name_from_file(const std::filesystem::path& file) {
   return is_suite_name(name) ? name : "suite";
 }
 
-SourceLocation location_of(const Value& value) {
-  if (!value.origin().has_positions) return {value.origin().name};
-  return {value.origin().name, value.mark().line + 1, value.mark().column + 1};
-}
-
 std::vector<std::string> workload_names() {
   std::vector<std::string> names;
   for (const auto& type : workload_types()) names.push_back(type.name);
@@ -136,11 +131,11 @@ WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& str
   entry.workload = type.name;
   entry.strategies = strategies;
   entry.workers = workers;
-  entry.location = location_of(value);
+  entry.location = value.location();
   for (const ParamSpec& spec : type.params) {
     const Member* given = suite_params::find_member(members, spec.name);
     entry.params.set(spec.name, given ? suite_params::read_param(spec, given->value) : spec.default_value);
-    if (given) entry.given[spec.name] = location_of(given->value);
+    if (given) entry.given[spec.name] = given->value.location();
   }
   if (const Member* m = suite_params::find_member(members, "strategies")) {
     entry.strategies = suite_params::read_strategies(m->value, known_strategies);

@@ -28,6 +28,14 @@ struct SourceLocation {
   std::string str() const;  // "file:line:column"
 };
 
+// One member of `options:`, kept as written: only the strategies of a run,
+// known once plugins are loaded, can check it (run/option_check.hpp).
+struct OptionSetting {
+  std::string value;
+  SourceLocation name_at;   // of the key, for an option no strategy declares
+  SourceLocation value_at;  // of the value, for one a strategy refuses
+};
+
 // One item of `workloads:`; it expands to one case per strategy x workers.
 struct WorkloadEntry {
   std::string workload;                 // a WorkloadType name
@@ -62,7 +70,7 @@ struct Suite {
   // `case_timeout`: a case still running after this is killed with the
   // process running it, and fails. Generous: a limit for hangs, not a budget.
   std::chrono::nanoseconds case_timeout{std::chrono::minutes(10)};
-  std::map<std::string, std::string> options;  // strategy options, passed to every strategy
+  std::map<std::string, OptionSetting> options;  // strategy options, passed to every strategy
   std::vector<WorkloadEntry> entries;
 };
 

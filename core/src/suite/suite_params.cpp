@@ -184,15 +184,19 @@ std::string workers_range() { return integer_range(1, max_workers); }
 
 }  // namespace
 
+SourceLocation location(const Origin& origin, const YAML::Mark& mark) {
+  if (!origin.has_positions) return {origin.name, 0, 0};
+  // A null mark (an empty document) still gets a position, so every file
+  // error has the same shape for editors and CI log parsers.
+  return {origin.name, mark.line >= 0 ? mark.line + 1 : 1, mark.column >= 0 ? mark.column + 1 : 1};
+}
+
 void fail(const Origin& origin, const YAML::Mark& mark, const std::string& path, const std::string& problem) {
-  std::string message = origin.name;
-  if (origin.has_positions) {
-    // A null mark (an empty document) still gets a position, so every file
-    // error has the same shape for editors and CI log parsers.
-    message += ':' + std::to_string(mark.line >= 0 ? mark.line + 1 : 1) + ':' +
-               std::to_string(mark.column >= 0 ? mark.column + 1 : 1);
-  }
-  message += ": ";
+  fail(location(origin, mark), path, problem);
+}
+
+void fail(const SourceLocation& at, const std::string& path, const std::string& problem) {
+  std::string message = at.str() + ": ";
   if (!path.empty()) message += path + ": ";
   message += problem;
   throw ConfigError(escape_controls(message));
@@ -377,10 +381,11 @@ std::vector<std::string> read_strategies(const Value& value, const std::vector<s
   return names;
 }
 
-std::map<std::string, std::string> read_options(const Value& value) {
-  std::map<std::string, std::string> options;
+std::map<std::string, OptionSetting> read_options(const Value& value) {
+  std::map<std::string, OptionSetting> options;
   for (const Member& m : read_map(value, "a map of option names to values")) {
-    options[m.name] = read_scalar(m.value, "a value like 30s or 4");
+    options[m.name] = {read_scalar(m.value, "a value like 30s or 4"), location(value.origin(), m.key.Mark()),
+                       m.value.location()};
   }
   return options;
 }
