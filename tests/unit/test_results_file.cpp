@@ -1,12 +1,16 @@
 // The results file: JSON text with every control character escaped, the checks of its path before a run, its atomic write.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -91,6 +95,36 @@ TEST_F(ResultsFile, TheWriteReplacesTheFileWhole) {
     EXPECT_EQ(std::string(e.what()), (dir_ / "taken").string() + ": cannot replace: Is a directory");
   }
   EXPECT_EQ(files(), 2u);
+}
+
+// A process killed in the middle of the final write leaves the old file or
+// the new one, and no temporary file beside it.
+TEST_F(ResultsFile, AWriterKilledMidWriteLeavesNoStrayFile) {
+  const fs::path path = dir_ / "o.json";
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string text(std::size_t{256} << 20, 'x');  // made before the signal: the kill lands in the write
+    const char go = 1;
+    if (::write(ready[1], &go, 1) != 1) ::_exit(2);
+    write_results_file(path, text);
+    ::_exit(0);
+  }
+  char go = 0;
+  ASSERT_EQ(::read(ready[0], &go, 1), 1);
+  ::close(ready[0]);
+  ::close(ready[1]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status)) << "the write ended before the kill: the test proves nothing";
+  for (const fs::directory_entry& e : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(e.path(), path) << "left behind";
+    EXPECT_EQ(fs::file_size(e.path()), std::size_t{256} << 20) << "a part of the file";
+  }
 }
 
 }  // namespace

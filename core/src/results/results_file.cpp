@@ -12,30 +12,52 @@
 namespace concur {
 namespace {
 
-// Closes the descriptor; the temporary file goes too unless kept.
-class TemporaryFile {
+// The new contents, written to a file with no name (O_TMPFILE) in the
+// target's folder: a process killed while writing leaves nothing behind. The
+// file gets a name only when it is whole, for the instant before the rename
+// puts it in place. Where the filesystem has no unnamed files (NFS, vfat), a
+// named temporary file does, removed unless it was put in place.
+class PendingFile {
  public:
-  explicit TemporaryFile(const std::filesystem::path& beside)
-      : path_(beside.string() + ".tmp-" + std::to_string(::getpid())),
-        fd_(::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)),
-        open_error_(fd_ < 0 ? errno : 0) {}
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-  ~TemporaryFile() {
+  explicit PendingFile(const std::filesystem::path& target) : name_(target.string() + ".tmp-" + std::to_string(::getpid())) {
+    const std::filesystem::path folder = target.has_parent_path() ? target.parent_path() : ".";
+    fd_ = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+      fd_ = ::open(name_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      named_ = fd_ >= 0;
+    }
+    open_error_ = fd_ < 0 ? errno : 0;
+  }
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+  ~PendingFile() {
     if (fd_ >= 0) ::close(fd_);
-    if (!kept_) ::unlink(path_.c_str());
+    if (named_) ::unlink(name_.c_str());
   }
 
   int fd() const { return fd_; }
   int open_error() const { return open_error_; }
-  const std::filesystem::path& path() const { return path_; }
-  void keep() { kept_ = true; }
+
+  // Puts the whole file in place of `target`.
+  void replace(const std::filesystem::path& target) {
+    if (!named_) {
+      const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+      if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, name_.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+        throw std::runtime_error(name_.string() + ": cannot create: " + std::strerror(errno));
+      }
+      named_ = true;
+    }
+    if (::rename(name_.c_str(), target.c_str()) != 0) {
+      throw std::runtime_error(target.string() + ": cannot replace: " + std::strerror(errno));
+    }
+    named_ = false;
+  }
 
  private:
-  std::filesystem::path path_;
-  int fd_;
-  int open_error_;
-  bool kept_ = false;
+  std::filesystem::path name_;
+  int fd_ = -1;
+  int open_error_ = 0;
+  bool named_ = false;  // name_ exists and is this file's
 };
 
 }  // namespace
@@ -61,15 +83,15 @@ std::string results_path_problem(const std::filesystem::path& path) {
   if (!std::filesystem::is_directory(folder, ec)) {
     return "no folder " + folder.string() + "; expected an existing folder";
   }
-  const TemporaryFile probe(path);
+  const PendingFile probe(path);
   if (probe.fd() < 0) return "cannot write in " + folder.string() + ": " + std::strerror(probe.open_error());
   return {};
 }
 
 void write_results_file(const std::filesystem::path& path, const std::string& text) {
-  TemporaryFile file(path);
+  PendingFile file(path);
   const auto failed = [&](const char* what, int error) {
-    throw std::runtime_error(file.path().string() + ": cannot " + what + ": " + std::strerror(error));
+    throw std::runtime_error(path.string() + ": cannot " + what + ": " + std::strerror(error));
   };
   if (file.fd() < 0) failed("create", file.open_error());
   for (std::size_t done = 0; done < text.size();) {
@@ -80,10 +102,7 @@ void write_results_file(const std::filesystem::path& path, const std::string& te
   }
   // On disk before the rename, so that after a crash the name holds the old file or the new one, not an empty one.
   if (::fsync(file.fd()) != 0) failed("write", errno);
-  if (::rename(file.path().c_str(), path.c_str()) != 0) {
-    throw std::runtime_error(path.string() + ": cannot replace: " + std::strerror(errno));
-  }
-  file.keep();
+  file.replace(path);
 }
 
 }  // namespace concur

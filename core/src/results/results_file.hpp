@@ -17,9 +17,10 @@ std::filesystem::path default_results_path(const Suite& suite);
 // read-only mounts defeat permission bits).
 std::string results_path_problem(const std::filesystem::path& path);
 
-// Writes `text` to a temporary file beside `path`, flushed to disk, and
+// Writes `text` to an unnamed file in `path`'s folder, flushed to disk, and
 // renames it into place: a reader sees the old file or the whole new one,
-// never a part. Throws std::runtime_error naming the file on failure.
+// never a part, and a process killed meanwhile leaves no file behind.
+// Throws std::runtime_error naming the file on failure.
 void write_results_file(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace concur
