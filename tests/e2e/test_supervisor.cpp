@@ -72,7 +72,7 @@ TEST_P(BrokenPlugin, RunKeepsEveryOtherCaseAndFailsTheBrokenOneWithItsReason) {
 TEST_P(BrokenPlugin, CheckPluginFailsTheChecksItBreaksAndReportsTheRest) {
   const Wreck w = GetParam();
   const Result r = concur(std::string("check-plugin ") + CONCUR_TEST_BAD_PLUGIN_DIR + "/" + w.plugin + "/" + w.plugin +
-                          ".so --check-timeout 3s");
+                          ".so --check-timeout 10s");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("limit-reached            FAIL"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("many-tasks               PASS"), std::string::npos) << r.out;  // the checks after it ran
@@ -88,7 +88,7 @@ INSTANTIATE_TEST_SUITE_P(Wrecks, BrokenPlugin,
                                            Wreck{"deserter", "3 of 3 tasks never ran"}),
                          [](const auto& info) { return std::string(info.param.plugin); });
 
-// Five cases of 600 ms or more each, so a signal after a second lands mid-run.
+// Five cases of 600 ms or more each, so a signal after the first lands mid-run.
 const char* slow_suite = R"(name: slow
 repetitions: 2
 strategies: [sequential, threads]
@@ -101,16 +101,20 @@ workloads:
 
 class Interrupt : public Cli {
  protected:
-  // Starts concur on slow.yaml in the background, sends `signal` after `delay`, and waits.
-  Result interrupted(const std::string& signal, const std::string& delay) {
-    return sh(std::string("( '") + CONCUR_BINARY + "' run slow.yaml --out o.json & pid=$!; sleep " + delay +
-              "; kill -" + signal + " $pid; wait $pid )");
+  // Starts concur on slow.yaml in the background, sends `signal` once the
+  // journal holds a finished case (however slow a sanitizer build starts),
+  // and waits for it.
+  Result interrupted(const std::string& signal) {
+    return sh(std::string("( '") + CONCUR_BINARY +
+              "' run slow.yaml --out o.json & pid=$!; n=0; "
+              "while [ \"$(cat o.json.journal 2>/dev/null | wc -l)\" -lt 2 ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done; "
+              "kill -" + signal + " $pid; wait $pid )");
   }
 };
 
 TEST_F(Interrupt, SigintKeepsTheFinishedCasesAndResumeRunsEachOtherCaseOnce) {
   write("slow.yaml", slow_suite);
-  const Result stopped = interrupted("INT", "1.5");
+  const Result stopped = interrupted("INT");
   ASSERT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;
   EXPECT_NE(stopped.err.find("--resume o.json"), std::string::npos) << stopped.err;
   const json partial = read_json("o.json");
@@ -137,7 +141,7 @@ TEST_F(Interrupt, SigintKeepsTheFinishedCasesAndResumeRunsEachOtherCaseOnce) {
 
 TEST_F(Interrupt, SigtermExits143WithTheFinishedCasesWritten) {
   write("slow.yaml", slow_suite);
-  const Result stopped = interrupted("TERM", "1.5");
+  const Result stopped = interrupted("TERM");
   ASSERT_EQ(stopped.exit_code, 143) << stopped.out << stopped.err;
   EXPECT_EQ(read_json("o.json").at("context").at("interrupted").at("signal"), "SIGTERM");
   EXPECT_EQ(left_behind(), "");
@@ -145,7 +149,7 @@ TEST_F(Interrupt, SigtermExits143WithTheFinishedCasesWritten) {
 
 TEST_F(Interrupt, ResumeRefusesAJournalOfAnotherSuite) {
   write("slow.yaml", slow_suite);
-  ASSERT_EQ(interrupted("INT", "1").exit_code, 130);
+  ASSERT_EQ(interrupted("INT").exit_code, 130);
   write("slow.yaml", std::string(slow_suite) + "seed: 7\n");
   const Result r = concur("run slow.yaml --resume o.json");
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
