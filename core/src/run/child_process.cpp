@@ -89,16 +89,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& arguments) {
   // dup2 clears close-on-exec on the copies: the child keeps exactly these.
   posix_spawn_file_actions_adddup2(&setup.actions, control_read.get(), STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&setup.actions, records_write.get(), child_record_fd);
-  // Whatever the parent blocks (SIGINT and SIGTERM, while it watches them),
-  // the child starts with every signal deliverable and default.
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (const int s : {SIGINT, SIGTERM, SIGPIPE}) sigaddset(&defaults, s);
-  posix_spawnattr_setsigmask(&setup.attr, &none);
-  posix_spawnattr_setsigdefault(&setup.attr, &defaults);
-  posix_spawnattr_setpgroup(&setup.attr, 0);
-  posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&setup.attr, 0);  // a group of its own: killing it takes everything the child started
+  setup.fresh_signals(POSIX_SPAWN_SETPGROUP);
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe");
   if (const int rc = ::posix_spawn(&pid_, exe.c_str(), &setup.actions, &setup.attr, argv.data(), environ); rc != 0) {
     fail("cannot start " + exe.string(), rc);

@@ -74,15 +74,7 @@ class ServerProcess::Impl {
     posix_spawn_file_actions_adddup2(&setup.actions, stdin_read.get(), STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&setup.actions, stdout_write.get(), STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&setup.actions, err_.get(), STDERR_FILENO);
-    // Whatever this thread blocks or ignores, the server must see SIGTERM.
-    sigset_t none;
-    sigemptyset(&none);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    for (const int s : {SIGTERM, SIGINT, SIGPIPE}) sigaddset(&defaults, s);
-    posix_spawnattr_setsigmask(&setup.attr, &none);
-    posix_spawnattr_setsigdefault(&setup.attr, &defaults);
-    posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    setup.fresh_signals();  // whatever this thread blocks or ignores, the server must see SIGTERM
 
     const int rc = ::posix_spawn(&pid_, executable.c_str(), &setup.actions, &setup.attr, argv.data(), environ);
     if (rc != 0) throw std::runtime_error("concur serve: cannot start " + executable.string() + ": " + errno_text(rc));
