@@ -41,6 +41,8 @@ struct Wreck {
   const char* reason;  // in the workers: 3 case's error
 };
 
+void PrintTo(const Wreck& w, std::ostream* os) { *os << w.plugin; }
+
 class BrokenPlugin : public Cli, public ::testing::WithParamInterface<Wreck> {};
 
 TEST_P(BrokenPlugin, RunKeepsEveryOtherCaseAndFailsTheBrokenOneWithItsReason) {
@@ -87,6 +89,33 @@ INSTANTIATE_TEST_SUITE_P(Wrecks, BrokenPlugin,
                                            Wreck{"threadthrower", "in case loiter/threadthrower/workers:3"},
                                            Wreck{"deserter", "3 of 3 tasks never ran"}),
                          [](const auto& info) { return std::string(info.param.plugin); });
+
+// A plugin whose process never exits after its last case: the results are
+// all in, so the run keeps them, kills the process and says so.
+TEST_F(Cli, AChildThatNeverExitsIsKilledAndItsCasesKept) {
+  write("wreck.yaml", wreck_suite);
+  const Result r = concur(std::string("run wreck.yaml --plugin-dir ") + CONCUR_TEST_BAD_PLUGIN_DIR +
+                          "/lingerer --strategy lingerer --case-timeout 2s --out o.json");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::map<std::string, std::string> errors = case_errors(read_json("o.json"));
+  EXPECT_EQ(errors.size(), 4u) << r.out;
+  for (const auto& [c, error] : errors) EXPECT_EQ(error, "") << c;
+  EXPECT_NE(r.out.find("after its last case, the process running cases did not exit within 2s (killed)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(left_behind(), "");
+}
+
+TEST_F(Cli, CheckPluginFailsATeardownThatNeverEnds) {
+  const Result r = concur(std::string("check-plugin ") + CONCUR_TEST_BAD_PLUGIN_DIR +
+                          "/lingerer/lingerer.so --check-timeout 10s");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("teardown                 FAIL"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did not finish within 10s (killed)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("lingerer: "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("FAIL", r.out.find("teardown") + 30), std::string::npos) << r.out;  // nothing else failed
+  EXPECT_EQ(left_behind(), "");
+}
 
 // Five cases of 600 ms or more each, so a signal after the first lands mid-run.
 const char* slow_suite = R"(name: slow

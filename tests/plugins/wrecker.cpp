@@ -1,4 +1,4 @@
-// Strategies that fail badly in their workers: 3 case (crash, hang, throw, a thread that throws, desert the batch), for the supervisor's tests; every other case runs correctly.
+// Strategies that fail badly in their workers: 3 case (crash, hang, throw, a thread that throws, desert the batch), or on the way out (linger), for the supervisor's tests; every other case runs correctly.
 #include <chrono>
 #include <csignal>
 #include <stdexcept>
@@ -7,7 +7,7 @@
 #include "concur/concur.hpp"
 
 #ifndef WRECKER_NAME
-#error "build with -DWRECKER_NAME=\"crasher\" (or hanger, thrower, threadthrower, deserter)"
+#error "build with -DWRECKER_NAME=\"crasher\" (or hanger, thrower, threadthrower, deserter, lingerer)"
 #endif
 
 namespace {
@@ -24,9 +24,13 @@ class Wrecker final : public concur::Strategy {
   std::string_view name() const noexcept override { return wrecker; }
   std::string_view version() const noexcept override { return "0.0.1"; }
   std::string_view description() const noexcept override { return "test plugin: fails badly at workers: 3"; }
+  ~Wrecker() override {
+    // Every case runs correctly; the process that ran them never exits.
+    if (wrecker == "lingerer") std::this_thread::sleep_for(std::chrono::hours(1));
+  }
 
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
-    if (options.workers != 3) {
+    if (options.workers != 3 || wrecker == "lingerer") {
       run_tasks(batch);
       return {};
     }

@@ -83,8 +83,10 @@ int check_plugin_command(const std::filesystem::path& file, std::chrono::nanosec
     for (const std::string& done : ended) instructions += "skip " + done + "\n";
     child.instruct(instructions + "go\n");
     RecordReader reader(child.records(), signals);
+    const std::size_t ended_before = ended.size();
     std::string current;
-    auto deadline = ChildClock::time_point::max();
+    // Silent for no longer than a check may take: loading, each check, the teardown.
+    auto deadline = ChildClock::now() + check_timeout;
     std::string why;  // how the child ended, when it took its check with it
     for (std::string line;;) {
       int signal = 0;
@@ -111,19 +113,26 @@ int check_plugin_command(const std::filesystem::path& file, std::chrono::nanosec
         available = record["header"].value("available", false);
       } else if (record.contains("start")) {
         current = record["start"].get<std::string>();
-        deadline = ChildClock::now() + check_timeout;
       } else if (record.contains("check")) {
         const auto status = static_cast<CheckStatus>(record["check"].value("status", 1));
         ++(status == CheckStatus::passed ? tally.passed : status == CheckStatus::failed ? tally.failed : tally.skipped);
         ended.insert(record["check"].value("name", ""));
         current.clear();
-        deadline = ChildClock::time_point::max();
       }
+      deadline = ChildClock::now() + check_timeout;
+    }
+    if (name.empty()) {  // timed out loading the plugin
+      print_error(file.string() + ": loading the plugin " + why);
+      return exit_case_failed;
     }
     if (current.empty()) {
-      if (!why.empty()) {  // after its last check: the plugin's teardown
-        std::cout << "  " << std::left << std::setw(25) << "teardown" << std::right;
-        print_fail("the strategy is destroyed and its library unloaded cleanly", why);
+      const bool all_ended = ended.size() == conformance_checks().size();
+      if (!all_ended && ended.size() > ended_before) continue;  // died between two checks: the next child goes on
+      if (!why.empty()) {
+        std::cout << "  " << std::left << std::setw(25) << (all_ended ? "teardown" : "start-up") << std::right;
+        print_fail(all_ended ? "the strategy is destroyed and its library unloaded cleanly"
+                             : "the child process starts its next check",
+                   why);
         ++tally.failed;
       }
       break;

@@ -59,8 +59,11 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
     ChildProcess child(options.arguments);
     RecordReader reader(child.records(), signals);
     std::string current;  // the case this child is running
-    Clock::time_point deadline = Clock::time_point::max();
-    bool planned = false, started_any = false;
+    // A child is never silent for longer than the case time limit: not in a
+    // case, not between two, not on its way out (a plugin whose teardown hangs).
+    Clock::time_point deadline = Clock::now() + prepared.case_timeout;
+    bool planned = false;
+    std::size_t cases_ended = 0;
     int status = 0;
     bool timed_out = false;
     for (std::string line;;) {
@@ -72,7 +75,7 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
         return run;
       }
       if (w == Wait::timed_out) {
-        child.end(SIGKILL, std::chrono::seconds(0));
+        status = child.end(SIGKILL, std::chrono::seconds(0));
         timed_out = true;
         break;
       }
@@ -94,51 +97,60 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
         child.instruct(text + "go\n");
       } else if (record.contains("start")) {
         const std::string name = record.at("start").get<std::string>();
-        if (name != current) {
-          current = name;
-          deadline = Clock::now() + prepared.case_timeout;
-          started_any = true;
-        }
+        if (name == current) continue;  // its next repetition: the limit is per case
+        current = name;
       } else if (record.contains("case")) {
         end_case(case_from_json(record.at("case")));
         current.clear();
-        deadline = Clock::time_point::max();
+        ++cases_ended;
       } else {
         child.end(SIGKILL, std::chrono::seconds(0));
         throw std::runtime_error("a child concur sent a record that is not one: " + line.substr(0, 200));
       }
+      deadline = Clock::now() + prepared.case_timeout;
     }
+    const std::string limit = format_duration(prepared.case_timeout);
 
     if (!run.plan) {  // refused the suite (exit 2 and its message) or died before planning
-      run.child_exit = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+      run.child_exit = WIFEXITED(status) && !timed_out ? WEXITSTATUS(status) : 1;
       if (run.child_exit == 0) run.child_exit = 1;
-      if (!(WIFEXITED(status) && WEXITSTATUS(status) == 2)) {
+      if (timed_out) {
+        out << "concur: the process planning the cases did not finish within " << limit << " (killed)\n";
+      } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 2)) {
         out << "concur: the process planning the cases " << describe_wait_status(status) << '\n';
       }
       return run;
     }
     if (!current.empty()) {
-      const std::string why = timed_out ? "exceeded the case time limit of " + format_duration(prepared.case_timeout)
+      const std::string why = timed_out ? "exceeded the case time limit of " + limit
                                         : describe_wait_status(status) + " in case " + current;
       out << current << ": FAILED: " << why << '\n';
       end_case(failed_case(current, why));
       continue;  // a new child goes on with the rest
     }
     const std::vector<std::string> left = remaining();
-    if (left.empty()) return run;
-    if (!started_any && run.records.empty() && WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+    const std::string how = !timed_out     ? describe_wait_status(status)
+                            : left.empty() ? "did not exit within " + limit + " (killed)"
+                                           : "did not start its next case within " + limit + " (killed)";
+    if (left.empty()) {
+      // Every case is in: only the teardown after them went wrong, which costs no result.
+      if (timed_out || status != 0) out << "concur: note: after its last case, the process running cases " << how << '\n';
+      return run;
+    }
+    if (cases_ended == 0 && run.records.empty() && !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 2) {
       run.refused = true;
       run.child_exit = 2;
       return run;
     }
-    // Died, or ended, between cases without running any: another child would
-    // do the same, so the rest fail with this one's reason.
-    const std::string why = (started_any ? "not run: the process running cases " : "not run: the process preparing cases ") +
-                            describe_wait_status(status);
+    if (cases_ended > 0) continue;  // stalled or died between cases: the next child goes on
+    // Died, or ended, before its first case: another child would do the
+    // same, so the rest fail with this one's reason.
+    const std::string why = "not run: the process preparing cases " + how;
     for (const std::string& name : left) end_case(failed_case(name, why));
     return run;
   }
 }
+
 ChildInstructions read_child_instructions(std::istream& in) {
   ChildInstructions instructions;
   for (const std::string& line : read_instructions(in)) {
