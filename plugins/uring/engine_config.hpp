@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 
 #include "concur/strategy.hpp"
 #include "ring.hpp"
@@ -16,11 +17,12 @@ struct EngineConfig {
   Ring::SubmitFunction submit = &io_uring_submit_and_wait;  // tests inject refusals
 };
 
+// The strategy options the engine reads: offload_threads and ring_entries.
+std::span<const concur::Option> engine_options() noexcept;
+
 // The engine for batches of `batch_size` tasks run at `options`: lanes =
-// min(workers, batch_size); the strategy options offload_threads (default:
-// online cores) and ring_entries (default 4096; undocumented in suites, for
-// tests: a tiny SQ exercises the SQ-full path). Throws std::invalid_argument
-// saying what is wrong with them.
+// min(workers, batch_size), and the engine_options(). Throws
+// std::invalid_argument saying what is wrong with them.
 EngineConfig engine_config(const concur::RunOptions& options, std::size_t batch_size);
 
 }  // namespace concur_uring

@@ -5,7 +5,7 @@
 
 namespace concur_uring {
 
-// SQ entries of a run's ring unless the (test-only) ring_entries option says otherwise.
+// SQ entries of a run's ring unless the ring_entries option says otherwise.
 inline constexpr unsigned default_ring_entries = 4096;
 
 struct RingShape {

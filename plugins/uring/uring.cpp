@@ -1,5 +1,6 @@
 // The uring strategy: a single-threaded io_uring event loop running task coroutines on the caller's thread.
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,7 @@ class Uring final : public concur::Strategy {
            "helper threads and the multi handle; batches reuse them, and its kept-alive connections";
   }
   concur::Availability availability() const noexcept override { return availability_; }
+  std::span<const concur::Option> options() const noexcept override { return concur_uring::engine_options(); }
 
   // Sets up the engine: the ring (a refusal is explained as the probe explains
   // it), the event loop, the helper threads, the Io.

@@ -13,16 +13,15 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_fixture.hpp"
+
 namespace {
 
-namespace fs = std::filesystem;
+using concur_e2e::Cli;
+using concur_e2e::Result;
+using concur_e2e::slurp;
 using nlohmann::json;
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+namespace fs = std::filesystem;
 
 // The number `text` starts with, when `then` follows it ("3 errors." and " error": 3); -1 otherwise.
 // (No std::regex: GCC 12 warns inside it when sanitizing, bug 105562, and it made this the costliest file to compile.)
@@ -43,51 +42,6 @@ bool is_elapsed_line(std::string_view line) {
          seconds.find_first_not_of("0123456789", point + 1) == std::string_view::npos;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("concur-e2e-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
-            std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
-
-  fs::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
-
-  // Runs a command line in the test's folder, capturing both streams.
-  Result sh(const std::string& command) {
-    const std::string full = "cd '" + dir_.string() + "' && " + command + " >stdout.txt 2>stderr.txt";
-    const int status = std::system(full.c_str());
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir_ / "stdout.txt");
-    r.err = slurp(dir_ / "stderr.txt");
-    return r;
-  }
-  Result concur(const std::string& args) { return sh(std::string("'") + CONCUR_BINARY + "' " + args); }
-
-  json read_json(const std::string& name) {
-    std::ifstream f(dir_ / name);
-    return json::parse(f);  // throws on invalid JSON (NaN, Infinity, truncation)
-  }
-
-  fs::path dir_;
-};
-
 const char* tiny_suite = R"(name: tiny
 repetitions: 2
 strategies: [sequential, threads]
@@ -104,6 +58,11 @@ workloads:
     unit: 10ms
 )";
 
+std::string tiny_suite_without_name() {
+  const std::string text = tiny_suite;
+  return text.substr(text.find('\n') + 1);
+}
+
 TEST_F(Cli, ListShowsBuiltPluginsAndWorkloads) {
   Result r = concur("list");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -117,6 +76,7 @@ TEST_F(Cli, ListShowsBuiltPluginsAndWorkloads) {
 
 TEST_F(Cli, RunWritesGoogleBenchmarkJson) {
   write("tiny.yaml", tiny_suite);
+  fs::create_directories(dir_ / "out");
   Result r = concur("run tiny.yaml --out out/tiny.json");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   // The console table, with sequential collapsed to one worker count.
@@ -136,6 +96,9 @@ TEST_F(Cli, RunWritesGoogleBenchmarkJson) {
   std::set<std::string> plugin_names;
   for (const json& p : ctx.at("plugins")) plugin_names.insert(p.at("name").get<std::string>());
   EXPECT_EQ(plugin_names, (std::set<std::string>{"sequential", "threads"}));
+  // Every plugin file loaded, used or not, with its digest.
+  EXPECT_GE(ctx.at("plugin_files").size(), 5u);
+  for (const json& f : ctx.at("plugin_files")) EXPECT_EQ(f.at("sha256").get<std::string>().size(), 64u) << f;
 
   // 3 workloads x (sequential@1 + threads@1 + threads@2) = 9 cases; 2 repetitions + 4 aggregates each.
   const json& benchmarks = doc.at("benchmarks");
@@ -185,6 +148,7 @@ TEST_F(Cli, RunWritesGoogleBenchmarkJson) {
       EXPECT_LE(task.at("start_ms").get<double>(), task.at("end_ms").get<double>());
     }
     EXPECT_EQ(completions.size(), t.at("tasks").size()) << t.at("name");
+    EXPECT_EQ(t.at("batch_tasks"), t.at("tasks").size()) << t.at("name");
   }
 }
 
@@ -251,7 +215,14 @@ TEST_F(Cli, BadOverridesExit2) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nokey"), std::string::npos) << r.err;
   EXPECT_EQ(concur("run tiny.yaml --strategy nosuch --out o.json").exit_code, 2);
-  EXPECT_EQ(concur("run tiny.yaml --workers 0 --out o.json").exit_code, 2);
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--workers 0", "--workers: 0 is out of range; expected an integer from 1 to 100000"},
+           {"--workers 2,x", "--workers: expected an integer from 1 to 100000, got \"x\""},
+           {"-r 1001", "--repetitions: 1001 is out of range; expected an integer from 1 to 1000"}}) {
+    r = concur("run tiny.yaml --out o.json " + args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.err, "concur: " + message + " (see concur --help)\n") << args;
+  }
   EXPECT_EQ(concur("run tiny.yaml --filter 'nomatch' --out o.json").exit_code, 2);
   EXPECT_EQ(concur("run missing.yaml --out o.json").exit_code, 2);
   EXPECT_EQ(concur("frobnicate").exit_code, 2);
@@ -349,10 +320,87 @@ TEST_F(Cli, InterleavedRepetitionsAndWarmUpAreRecorded) {
 TEST_F(Cli, UnwritableOutputIsAUsageErrorBeforeAnythingRuns) {
   write("tiny.yaml", tiny_suite);
   fs::create_directories(dir_ / "adir");
-  Result r = concur("run tiny.yaml --out adir");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--out adir: is a folder"), std::string::npos) << r.err;
-  EXPECT_EQ(r.out.find("running"), std::string::npos) << "no case may run: " << r.out;
+  for (const auto& [out, message] : std::vector<std::pair<std::string, std::string>>{
+           {"adir", "--out adir: is a folder; expected a file path"},
+           {"''", "--out '': empty; expected a file name"},
+           {"nowhere/o.json", "--out nowhere/o.json: no folder nowhere; expected an existing folder"},
+           {"/sys/o.json", "--out /sys/o.json: cannot write in /sys: Permission denied"}}) {
+    Result r = concur("run tiny.yaml --out " + out);
+    EXPECT_EQ(r.exit_code, 2) << out;
+    EXPECT_EQ(r.err, "concur: " + message + "\n") << out;
+    EXPECT_EQ(r.out, "") << "nothing may run: " << r.out;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "nowhere")) << "--out never makes a folder";
+}
+
+// Limits are checked on the suite and the overrides, before any input is made.
+TEST_F(Cli, ASuiteBeyondALimitIsOneLineExit2BeforeAnyInput) {
+  write("big.yaml", "name: big\nworkloads:\n  - workload: loiter\n    durations: {range: 1000}\n    repeat: 1000000\n");
+  write("huge.yaml", "name: huge\nworkloads:\n  - workload: sha256\n    jobs: 1000000\n    size: 1GiB\n");
+  write("small.yaml", "name: small\nworkloads:\n  - workload: loiter\n    durations: {range: 1000}\n");
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"big.yaml", "big.yaml:5:13: workloads[0].repeat: 1000000000 tasks in a batch; expected at most 1000000"},
+           {"small.yaml --set repeat=1000000",
+            "--set repeat=1000000: workloads[0].repeat: 1000000000 tasks in a batch; expected at most 1000000"},
+           {"huge.yaml", "huge.yaml:4:11: workloads[0].jobs: 976.56 TiB of input; expected at most "}}) {
+    Result r = concur("run " + args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.err.rfind("concur: " + message, 0), 0u) << args << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.out, "") << "nothing may be made: " << r.out;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "results"));
+}
+
+// yaml-cpp recurses per level: concur refuses a deep file first, with where and why.
+TEST_F(Cli, ADeeplyNestedSuiteIsOneLineExit2) {
+  write("lists.yaml", std::string(100'000, '['));
+  std::string maps = "name: deep\nworkloads: ";
+  for (int i = 0; i < 10'000; ++i) maps += "{a: ";
+  write("maps.yaml", maps);
+  for (const auto& [file, message] : std::vector<std::pair<std::string, std::string>>{
+           {"lists.yaml", "lists.yaml:1:33: nested deeper than 64 levels; expected at most 64"},
+           {"maps.yaml", "maps.yaml:2:264: nested deeper than 64 levels; expected at most 64"}}) {
+    Result r = concur("run " + file);
+    EXPECT_EQ(r.exit_code, 2) << file;
+    EXPECT_EQ(r.err, "concur: " + message + "\n") << file;
+  }
+}
+
+// The memory for inputs is refused (here the inputs file may not grow): one
+// line naming the entry, exit 2, where it was std::terminate's exit 134.
+TEST_F(Cli, InputsThatCannotBeMadeAreOneLineExit2) {
+  write("sha.yaml", "name: sha\nworkloads:\n  - workload: sha256\n    jobs: 4\n    size: 1MiB\n");
+  Result r = sh(std::string("trap '' XFSZ; ulimit -f 64; '") + CONCUR_BINARY + "' run sha.yaml --out o.json");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err, "concur: sha.yaml:3:5: workloads[0]: sha256: cannot allocate 4 MiB of input: File too large\n");
+  EXPECT_EQ(r.out.find("running"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir_ / "o.json"));
+}
+
+// A timeline keeps the first tasks of a large batch, and says how many it had.
+TEST_F(Cli, TimelinesKeepTheirFirstTenThousandTasks) {
+  write("many.yaml", "name: many\nrepetitions: 1\nstrategies: [sequential]\n"
+                     "workloads: [{workload: loiter, durations: {range: 10001}, unit: 0s}]\n");
+  Result r = concur("run many.yaml --out o.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json timeline = read_json("o.json").at("timelines").at(0);
+  EXPECT_EQ(timeline.at("batch_tasks"), 10'001);
+  ASSERT_EQ(timeline.at("tasks").size(), 10'000u);
+  EXPECT_EQ(timeline.at("tasks").back().at("index"), 9'999);
+}
+
+// Whatever the file is called, the default results file is a plain name in
+// results/, and the path in the JSON has its control characters escaped.
+TEST_F(Cli, AnyFileNameGivesAPlainResultsName) {
+  write("a b\x01\x7f.yaml", tiny_suite_without_name());
+  Result r = concur("run 'a b\x01\x7f.yaml' --filter loiter/sequential -r 1");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir_ / "results")) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].filename().string().rfind("a_b__-", 0), 0u) << files[0];
+  EXPECT_NE(slurp(files[0]).find(R"("path": "a b\u0001\u007f.yaml")"), std::string::npos);
 }
 
 // The timed region follows the suite's `startup` (or --startup): recorded in
@@ -506,8 +554,9 @@ TEST_F(Cli, FlagsPrintsTheOriginalReportAndTheServersCount) {
 TEST_F(Cli, FlagsUsageErrorsAreOneLineExit2) {
   for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
            {"flags A1", "concur: flags: 'A1' is no code; expected A to Z or AA to ZZ (or top20, all, every)"},
-           {"flags -m 0", "concur: --max-req: Value 0 not in range 1 to 100000 (see concur --help)"},
-           {"flags -l 0", "concur: --limit: Value 0 not in range 1 to 676 (see concur --help)"},
+           {"flags -m 0",
+            "concur: --max-req: 0 is out of range; expected an integer from 1 to 100000 (see concur --help)"},
+           {"flags -l 0", "concur: --limit: 0 is out of range; expected an integer from 1 to 676 (see concur --help)"},
            {"flags -s LOKAL", "concur: flags: --server 'LOKAL': expected LOCAL, DELAY, ERROR or a URL"},
            {"flags -S nosuch cn", "concur: flags: --strategy 'nosuch': no such strategy; loaded:"}}) {
     Result r = concur(args);

@@ -159,6 +159,11 @@ TEST(PluginLoader, StrategyWithEmptyName) {
   expect_load_error(bad_dir / "emptyname.so", "strategy has an empty name");
 }
 
+// A suite leaving the option out would hand the strategy a value it refuses.
+TEST(PluginLoader, AnOptionDefaultItsOwnDeclarationRefuses) {
+  expect_load_error(bad_dir / "baddefault.so", "option 'depth' default: expected an integer from 1 to 8, got \"0\"");
+}
+
 // RTLD_NOW: a missing symbol is found at load time, not in the middle of a run.
 TEST(PluginLoader, UnresolvedSymbolFailsAtLoad) {
   expect_load_error(bad_dir / "unresolved.so", "cannot be loaded (");

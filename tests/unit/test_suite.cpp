@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "suite/suite.hpp"
+#include "suite/suite_limits.hpp"
 #include "suite/suite_params.hpp"
+#include "util/units.hpp"
 
 namespace concur {
 namespace {
@@ -24,6 +26,7 @@ using ::testing::StartsWith;
 
 constexpr std::int64_t KiB = 1024;
 constexpr std::int64_t MiB = 1024 * KiB;
+constexpr std::int64_t GiB = 1024 * MiB;
 constexpr std::int64_t ms = 1'000'000;
 constexpr std::int64_t s = 1000 * ms;
 
@@ -128,7 +131,13 @@ workloads:
   EXPECT_TRUE(suite.interleave);
   EXPECT_EQ(suite.startup, Startup::timed);
   EXPECT_EQ(suite.seed, 7u);
-  EXPECT_EQ(suite.options, (std::map<std::string, std::string>{{"depth", "4"}, {"timeout", "30s"}}));
+  // Kept as written, with their places, for the strategies of the run to check.
+  ASSERT_EQ(suite.options.size(), 2u);
+  EXPECT_EQ(suite.options.at("depth").value, "4");
+  EXPECT_EQ(suite.options.at("depth").name_at.str(), file_ + ":11:3");
+  EXPECT_EQ(suite.options.at("depth").value_at.str(), file_ + ":11:10");
+  EXPECT_EQ(suite.options.at("timeout").value, "30s");
+  EXPECT_EQ(suite.options.at("timeout").value_at.str(), file_ + ":10:12");
   ASSERT_EQ(suite.entries.size(), 3u);
 
   const WorkloadEntry& rc4 = suite.entries[0];
@@ -315,7 +324,7 @@ repetition: 3
                "3:1: unknown key 'repetition'; did you mean 'repetitions'?");
   expect_error("workloads: [{workload: rc4}]\n  # note\ncolour: red\n",
                "3:1: unknown key 'colour'; expected one of name, repetitions, warmup, interleave, startup, seed, "
-               "strategies, workers, options, timeout, workloads");
+               "strategies, workers, options, timeout, case_timeout, workloads");
 }
 
 TEST_F(SuiteTest, UnknownEntryKeySuggestsAmongItsWorkloadsParameters) {
@@ -627,7 +636,9 @@ TEST_F(SuiteTest, ScalarSettingErrors) {
   expect_error("interleave: \"true\"" + w,
                "1:13: interleave: expected true or false, got \"true\" (quoted, so text)");
   expect_error("name: [a]" + w, "1:7: name: expected a suite name, got a list");
-  expect_error("name: ''" + w, "1:7: name: the name is empty; expected a suite name");
+  expect_error("name: ''" + w,
+               "1:7: name: \"\" is no suite name; expected up to 100 letters, digits, '.', '_' and '-', other than . "
+               "and ..");
   expect_error("options: [a]" + w, "1:10: options: expected a map of option names to values, got a list");
   expect_error("options:\n  timeout: {s: 30}" + w,
                "2:12: options.timeout: expected a value like 30s or 4, got a map");
@@ -640,6 +651,137 @@ TEST_F(SuiteTest, MessagesStayOnOneLine) {
   const std::string key = error_of("workloads: [{workload: rc4}]\n\"bad\\nkey\": 1\n");
   EXPECT_THAT(key, Not(HasSubstr("\n")));
   EXPECT_THAT(key, HasSubstr("unknown key 'bad\\nkey'"));
+}
+
+TEST_F(SuiteTest, SuiteNamesArePlainFileNameParts) {
+  const std::string w = "\nworkloads: [{workload: rc4}]\n";
+  const std::string expected =
+      " is no suite name; expected up to 100 letters, digits, '.', '_' and '-', other than . and ..";
+  expect_error("name: ../../x" + w, "1:7: name: \"../../x\"" + expected);
+  expect_error("name: /abs" + w, "1:7: name: \"/abs\"" + expected);
+  expect_error("name: \"a\\nb\"" + w, "1:7: name: \"a\\nb\"" + expected);
+  expect_error("name: \"a\\0b\"" + w, "1:7: name: \"a\\x00b\"" + expected);
+  expect_error("name: ." + w, "1:7: name: \".\"" + expected);
+  expect_error("name: .." + w, "1:7: name: \"..\"" + expected);
+  expect_error("name: " + std::string(101, 'x') + w,
+               "1:7: name: \"" + std::string(60, 'x') + "...\"" + expected);
+  EXPECT_EQ(load("name: " + std::string(100, 'x') + w).name, std::string(100, 'x'));
+  EXPECT_EQ(load("name: My-suite_1.0" + w).name, "My-suite_1.0");
+  // A file may be called anything: its stem becomes a name all the same.
+  write("workloads: [{workload: rc4}]\n", "my suite\x01.yaml");
+  EXPECT_EQ(load_suite(dir_ / "my suite\x01.yaml", known).name, "my_suite_");
+}
+
+// ---------------------------------------------------------------- limits
+
+TEST_F(SuiteTest, TasksPerBatchAreLimited) {
+  expect_error(R"(
+workloads:
+  - workload: loiter
+    durations: {range: 1000}
+    repeat: 1000000
+)",
+               "4:13: workloads[0].repeat: 1000000000 tasks in a batch; expected at most 1000000");
+  expect_error(R"(
+workloads:
+  - workload: downloads
+    codes: every
+    repeat: 2000
+)",
+               "4:13: workloads[0].repeat: 1352000 tasks in a batch; expected at most 1000000");
+  const Suite suite = load(R"(
+workloads:
+  - workload: loiter
+    durations: {range: 1000}
+    repeat: 1000
+)");
+  EXPECT_EQ(suite.entries[0].params.integer("repeat"), 1000);
+}
+
+TEST_F(SuiteTest, InputIsLimitedToHalfThePhysicalMemoryForAllEntriesTogether) {
+  const std::uint64_t limit = max_input_bytes();
+  EXPECT_EQ(limit, static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE) / 2);
+  const std::string expected = "; expected at most " + format_size(limit) + " in all (half the physical memory)";
+  expect_error(R"(
+workloads:
+  - workload: sha256
+    jobs: 1000000
+    size: 1GiB
+)",
+               "3:11: workloads[0].jobs: 976.56 TiB of input" + expected);
+  // Each entry alone fits; the two do not, and the second is blamed (at the
+  // entry, as its jobs are the default).
+  const std::uint64_t mib_jobs = limit * 6 / 10 / MiB + 1;
+  const std::string half = std::to_string(mib_jobs);
+  expect_error("workloads:\n  - workload: sha256\n    jobs: " + half + "\n    size: 1MiB\n"
+               "  - workload: rc4\n    size: 1MiB\n    spread: 0\n    jobs: " + half + "\n",
+               "8:11: workloads[1].jobs: " + format_size(mib_jobs * MiB) + " of input, " +
+                   format_size(2 * mib_jobs * MiB) + " with the entries before it" + expected);
+}
+
+TEST_F(SuiteTest, Rc4sLargestJobAfterSpreadIsLimited) {
+  expect_error(R"(
+workloads:
+  - workload: rc4
+    size: 1GiB
+    spread: 1
+    jobs: 8
+)",
+               "4:13: workloads[0].spread: spread 1 makes the largest job 9 GiB (size 1 GiB, 8 jobs); expected at "
+               "most 1 GiB per job");
+  // The default spread of 12 makes job 0 half as large again: blamed on the entry.
+  expect_error(R"(
+workloads:
+  - workload: rc4
+    size: 1GiB
+)",
+               "2:5: workloads[0].spread: spread 12 makes the largest job 1.5 GiB (size 1 GiB, 12 jobs); expected at "
+               "most 1 GiB per job");
+  EXPECT_EQ(load("workloads: [{workload: rc4, size: 1GiB, spread: 0, jobs: 2}]\n").entries[0].params.integer("size"),
+            GiB);
+}
+
+TEST_F(SuiteTest, FaultTasksMustBeAmongTheJobs) {
+  expect_error(R"(
+workloads:
+  - workload: fault
+    jobs: 2
+    crash_at: [1, 5]
+)",
+               "4:15: workloads[0].crash_at: task 5 is not among the 2 jobs; expected task numbers below jobs");
+}
+
+TEST_F(SuiteTest, ListsAreLimitedBeforeYamlCppBuildsThem) {
+  std::string items;
+  for (int i = 0; i < 100'001; ++i) items += "1,";
+  expect_error("workloads:\n  - workload: loiter\n    durations: [" + items + "]\n",
+               "3:200017: workloads[0].durations: a list of more than 100000 items; expected at most 100000");
+  std::string keys;
+  for (int i = 0; i < 100'001; ++i) keys.append("k").append(std::to_string(i)).append(": 1\n");
+  EXPECT_THAT(error_of(keys), StartsWith(file_ + ":100001:1: a map of more than 100000 keys; expected at most 100000"));
+  items.pop_back();  // 100000 items
+  items.pop_back();
+  const Suite longest = load("workloads:\n  - workload: loiter\n    durations: [" + items + "]\n");
+  EXPECT_EQ(longest.entries[0].params.list("durations").size(), 100'000u);
+}
+
+TEST_F(SuiteTest, DeepNestingIsRefusedWithItsPosition) {
+  const std::string expected = "nested deeper than 64 levels; expected at most 64";
+  // yaml-cpp reads an unclosed '[' as a list and a map, and a '{' at the top
+  // as a key too: the positions are those of its 65th collection.
+  expect_error(std::string(10'000, '['), "1:33: " + expected);
+  expect_error(std::string(100'000, '['), "1:33: " + expected);
+  std::string maps;
+  for (int i = 0; i < 10'000; ++i) maps += "{a: ";
+  expect_error(maps, "1:253: " + expected);
+  std::string dashes;
+  for (int i = 0; i < 100'000; ++i) dashes += "- ";
+  expect_error(dashes, "1:129: " + expected);
+  // 64 levels are read: the suite, workloads, the entry and 61 lists.
+  const std::string lists = "workloads:\n  - workload: loiter\n    durations: ";
+  expect_error(lists + std::string(61, '[') + "1" + std::string(61, ']') + "\n",
+               "3:17: workloads[0].durations[0]: expected an integer from 0 to 86400, got a list");
+  expect_error(lists + std::string(62, '[') + "1" + std::string(62, ']') + "\n", "3:77: " + expected);
 }
 
 // ---------------------------------------------------------------- overrides
@@ -755,6 +897,22 @@ TEST_F(SuiteOverrides, SetValueErrors) {
             "--set durations=[1,: durations: invalid YAML: end of sequence flow not found");
   EXPECT_EQ(error_of_overrides(set("jobs", "")),
             "--set jobs=: jobs: expected an integer from 0 to 1000000, got nothing");
+}
+
+TEST_F(SuiteOverrides, SetValuesAreHeldToTheSameLimits) {
+  EXPECT_EQ(error_of_overrides(set("repeat", "1000000")),
+            "--set repeat=1000000: workloads[1].repeat: 5000000 tasks in a batch; expected at most 1000000");
+  // A parameter left at its default is blamed on its entry in the file.
+  EXPECT_EQ(error_of_overrides(set("size", "1GiB")),
+            file_ + ":2:5: workloads[0].spread: spread 12 makes the largest job 1.5 GiB (size 1 GiB, 12 jobs); "
+                    "expected at most 1 GiB per job");
+  EXPECT_EQ(error_of_overrides(set("durations", std::string(100, '['))),
+            "--set durations=" + std::string(60, '[') + "...: nested deeper than 64 levels; expected at most 64");
+  // Limits hold for the suite once every --set is in, not in between.
+  Overrides o;
+  o.sets = {{"repeat", "1000000"}, {"durations", "[1]"}};
+  apply_overrides(suite_, o, known);
+  EXPECT_EQ(suite_.entries[1].params.integer("repeat"), 1'000'000);
 }
 
 TEST_F(SuiteOverrides, WorkersStrategiesRepetitionsInterleaveReplace) {

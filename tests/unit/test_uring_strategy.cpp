@@ -205,6 +205,11 @@ std::unique_ptr<concur::LoadedPlugin> UringStrategy::plugin_;
 TEST_F(UringStrategy, DescribesItself) {
   const concur::Strategy& s = *plugin_->strategy;
   EXPECT_EQ(s.name(), "uring");
+  ASSERT_EQ(s.options().size(), 2u);
+  EXPECT_EQ(s.options()[0].name(), "offload_threads");
+  EXPECT_EQ(s.options()[0].default_value(), std::to_string(::sysconf(_SC_NPROCESSORS_ONLN)));
+  EXPECT_EQ(s.options()[1].name(), "ring_entries");
+  EXPECT_EQ(s.options()[1].default_value(), "4096");
   EXPECT_EQ(s.version(), "2.1.0");
   EXPECT_FALSE(s.description().empty());
   EXPECT_EQ(s.max_workers(), 0u);
@@ -526,15 +531,16 @@ TEST_F(UringStrategy, StopWithoutASuccessfulStartIsHarmless) {
   EXPECT_TRUE(batch.every_task_exactly_once());
 }
 
-// Options are read in start(): a bad one fails it, with today's messages.
+// Options are read in start(), through their declarations: a bad one (which
+// a suite could not pass) fails it.
 TEST_F(UringStrategy, BadOptionFailsStart) {
   concur::Strategy& strategy = *plugin_->strategy;
   FakeBatch batch(FakeBatch::sleeping(2, 0ms));
   const std::pair<std::map<std::string, std::string>, std::string> cases[] = {
-      {{{"offload_threads", "0"}}, "option offload_threads: expected a positive integer"},
-      {{{"offload_threads", "2x"}}, "option offload_threads: expected a positive integer"},
-      {{{"ring_entries", "-1"}}, "option ring_entries: expected a positive integer"},
-      {{{"ring_entries", ""}}, "option ring_entries: expected a positive integer"},
+      {{{"offload_threads", "0"}}, "option offload_threads: expected an integer from 1 to 100000, got \"0\""},
+      {{{"offload_threads", "2x"}}, "option offload_threads: expected an integer from 1 to 100000, got \"2x\""},
+      {{{"ring_entries", "-1"}}, "option ring_entries: expected an integer from 1 to 32768, got \"-1\""},
+      {{{"ring_entries", ""}}, "option ring_entries: expected an integer from 1 to 32768, got \"\""},
   };
   for (const auto& [strategy_options, message] : cases) {
     const concur::RunReport report = strategy.start(batch, options(2, strategy_options));

@@ -5,6 +5,7 @@
 #include "concur/blocking.hpp"
 #include "concur/host.hpp"
 #include "concur/io.hpp"
+#include "concur/option.hpp"
 #include "concur/outcome.hpp"
 #include "concur/plugin.hpp"
 #include "concur/stdlib.hpp"

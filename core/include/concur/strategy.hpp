@@ -3,10 +3,12 @@
 
 #include <chrono>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "concur/batch.hpp"
+#include "concur/option.hpp"
 
 namespace concur {
 
@@ -20,7 +22,9 @@ struct RunOptions {
   // A task running longer is an error outcome (strategies that can stop a
   // task, such as fork, enforce it); zero means no limit. Suite key `timeout`.
   std::chrono::nanoseconds task_timeout{0};
-  std::map<std::string, std::string> options;   // strategy-specific suite options
+  // The suite's `options:`, as written; read them through the strategy's
+  // declarations (Strategy::options()).
+  std::map<std::string, std::string> options;
 };
 
 struct RunReport {
@@ -75,6 +79,10 @@ class Strategy {
   // records (Batch::record, Batch::fail); the conformance checks then test
   // recovery from crashes.
   virtual bool isolates_tasks() const noexcept { return false; }
+
+  // The options this strategy reads from RunOptions::options (see option.hpp),
+  // in the order `concur list` shows them; valid as long as the strategy.
+  virtual std::span<const Option> options() const noexcept { return {}; }
 
   // Start-up for batches like `batch` (the same tasks, the same
   // description) at `options`. No task may run here. A failed report fails

@@ -1,11 +1,12 @@
 // The concur subcommands, each in its own file; main.cpp wires them to CLI11.
 #pragma once
 
-#include <cstdint>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace concur::cli {
@@ -14,6 +15,9 @@ namespace concur::cli {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_case_failed = 1;
 inline constexpr int exit_usage = 2;
+
+// "concur: <message>" on stderr, one line whatever the message holds: the shape of every concur error.
+void print_error(std::string_view message);
 
 struct CommonOptions {
   std::vector<std::filesystem::path> plugin_dirs;  // --plugin-dir, repeatable
@@ -30,7 +34,12 @@ struct RunCommandOptions {
   bool interleave = false;
   std::string startup;  // "timed" or "untimed"; empty: the suite's
   bool verbose = false;
+  std::string case_timeout;                     // duration; empty: the suite's
+  std::string memory_limit;                     // size per child; empty: the machine's memory; "0": none
+  std::optional<std::filesystem::path> resume;  // an interrupted run's results file
+  bool child = false;                           // hidden: run cases for a supervising concur
   std::string command_line;
+  std::vector<std::string> arguments;           // argv after the program name
 };
 
 struct FlagsOptions {
@@ -61,9 +70,15 @@ int list_command(const CommonOptions& common);
 int flags_command(const CommonOptions& common, const FlagsOptions& options);
 // `concur flags export DIR`: exit 0, or 1 when a file cannot be written.
 int flags_export_command(const std::filesystem::path& dir, std::uint64_t seed);
+// The supervisor: never loads a plugin; children run the cases.
 int run_command(const CommonOptions& common, const RunCommandOptions& options);
+// A child of run_command: plans, then runs the cases it is told to.
+int run_child(const CommonOptions& common, const RunCommandOptions& options);
 // Exit 0 when every check passed, 1 when one failed or the strategy is unavailable, 2 when the file is no plugin.
-int check_plugin_command(const std::filesystem::path& file);
+// Each check runs in a child concur; one that crashes or outlives `check_timeout` fails.
+int check_plugin_command(const std::filesystem::path& file, std::chrono::nanoseconds check_timeout);
+// The child: runs the checks its parent does not tell it to skip.
+int check_plugin_child(const std::filesystem::path& file);
 // Exit 0 after SIGINT or SIGTERM, 1 when the server cannot listen, 2 for bad options.
 int serve_command(const ServeCommandOptions& options);
 

@@ -93,12 +93,12 @@ int flags_command(const CommonOptions& common, const FlagsOptions& options) {
   else if (options.all) words = {"all"};
   else if (words.empty()) words = {"top20"};
   if (const std::string problem = check_code_words(words); !problem.empty()) {
-    std::cerr << "concur: flags: " << problem << '\n';
+    print_error("flags: " + problem);
     return exit_usage;
   }
   std::optional<Site> site = site_for(options.server);
   if (!site) {
-    std::cerr << "concur: flags: --server '" << options.server << "': expected LOCAL, DELAY, ERROR or a URL\n";
+    print_error("flags: --server '" + options.server + "': expected LOCAL, DELAY, ERROR or a URL");
     return exit_usage;
   }
   const std::vector<std::string> codes = expand_codes(words, options.limit);
@@ -114,7 +114,7 @@ int flags_command(const CommonOptions& common, const FlagsOptions& options) {
       try {
         embedded.emplace(std::vector<std::string>{"--profile", profile});
       } catch (const std::exception& e) {
-        std::cerr << "concur: flags: cannot start the embedded " << profile << " server: " << e.what() << '\n';
+        print_error("flags: cannot start the embedded " + profile + " server: " + e.what());
         return exit_case_failed;
       }
       site->url = embedded->base_url();
@@ -123,16 +123,16 @@ int flags_command(const CommonOptions& common, const FlagsOptions& options) {
   }
 
   PluginSet plugins = load_plugins(plugin_search_path(common.plugin_dirs));
-  for (const std::string& e : plugins.errors) std::cerr << "concur: plugin not loaded: " << e << '\n';
+  for (const std::string& e : plugins.errors) print_error("plugin not loaded: " + e);
   const LoadedPlugin* plugin = plugins.find(options.strategy);
   if (!plugin) {
-    std::cerr << "concur: flags: --strategy '" << options.strategy << "': no such strategy; loaded: ";
-    for (const std::string& n : plugins.names()) std::cerr << n << ' ';
-    std::cerr << '\n';
+    std::string loaded;
+    for (const std::string& n : plugins.names()) loaded += (loaded.empty() ? "" : " ") + n;
+    print_error("flags: --strategy '" + options.strategy + "': no such strategy; loaded: " + loaded);
     return exit_usage;
   }
   if (!plugin->availability.available) {
-    std::cerr << "concur: flags: " << options.strategy << " is unavailable: " << plugin->availability.reason << '\n';
+    print_error("flags: " + options.strategy + " is unavailable: " + plugin->availability.reason);
     return exit_case_failed;
   }
   Strategy& strategy = *plugin->strategy;
@@ -190,10 +190,10 @@ int flags_command(const CommonOptions& common, const FlagsOptions& options) {
     try {
       std::cout << "Server counted: " << counted(*before, fetch_stats(site->url)) << ".\n";
     } catch (const std::exception& e) {
-      std::cerr << "concur: flags: " << e.what() << '\n';
+      print_error(std::string("flags: ") + e.what());
     }
   }
-  for (const std::string& p : summary.problems) std::cerr << "concur: flags: " << p << '\n';
+  for (const std::string& p : summary.problems) print_error("flags: " + p);
   return summary.problems.empty() ? exit_ok : exit_case_failed;
 }
 
@@ -201,7 +201,7 @@ int flags_export_command(const std::filesystem::path& dir, std::uint64_t seed) {
   try {
     export_flag_tree(dir, seed);
   } catch (const std::exception& e) {
-    std::cerr << "concur: flags export: " << e.what() << '\n';
+    print_error(std::string("flags export: ") + e.what());
     return exit_case_failed;
   }
   std::cout << "wrote " << country_codes().size() << " flags and manifest.json to " << (dir / "flags").string() << '\n';

@@ -1,4 +1,4 @@
-// `concur list`: the strategy plugins found (or why not) and the workloads with their parameters.
+// `concur list`: the strategy plugins found (or why not) with their options, and the workloads with their parameters.
 #include <iomanip>
 #include <iostream>
 
@@ -37,9 +37,13 @@ int list_command(const CommonOptions& common) {
               << p.path.string() << '\n';
     if (!p.availability.available) std::cout << "      unavailable: " << p.availability.reason << '\n';
     std::cout << "      " << p.strategy->description() << '\n';
+    for (const Option& o : p.strategy->options()) {
+      std::cout << "      option " << std::setw(16) << o.name() << std::setw(9) << to_string(o.type()) << std::setw(16)
+                << ("default " + o.default_value()) << ' ' << o.help() << " (" << o.expected() << ")\n";
+    }
   }
   if (plugins.plugins.empty()) std::cout << "  (none found)\n";
-  for (const std::string& e : plugins.errors) std::cerr << "concur: plugin not loaded: " << e << '\n';
+  for (const std::string& e : plugins.errors) print_error("plugin not loaded: " + e);
 
   std::cout << "\nworkloads\n";
   for (const WorkloadType& w : workload_types()) {

@@ -6,10 +6,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
+#include <new>
 #include <tuple>
 
 #include "cli/commands.hpp"
+#include "cli/option_checks.hpp"
+#include "util/units.hpp"
 #include "concur/version.hpp"
+#include "suite/suite_params.hpp"
 
 int main(int argc, char** argv) {
   using namespace concur::cli;
@@ -24,7 +28,7 @@ int main(int argc, char** argv) {
 
   // libcurl's global state must be set up before any thread exists.
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    std::cerr << "concur: curl_global_init failed\n";
+    print_error("curl_global_init failed");
     return exit_usage;
   }
   struct CurlGlobal {
@@ -49,18 +53,30 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   run_cmd->add_option("--workers,-w", run.workers, "Worker counts, replacing the suite's (1,2,4)")
       ->delimiter(',')
-      ->check(CLI::Range(1u, 100000u));
-  run_cmd->add_option("--repetitions,-r", run.repetitions, "Timed repetitions per case")->check(CLI::Range(1u, 1000u));
+      ->check(integer_in(1, concur::suite_params::max_workers));
+  run_cmd->add_option("--repetitions,-r", run.repetitions, "Timed repetitions per case")
+      ->check(integer_in(1, concur::suite_params::max_repetitions));
   run_cmd->add_option("--filter,-f", run.filter, "Run only cases whose name matches this regular expression");
   run_cmd->add_option("--set", run.sets, "Override a workload parameter in every entry that has it (key=value)");
   run_cmd->add_flag("--interleave", run.interleave, "Interleave repetitions of different cases randomly");
   run_cmd->add_option("--startup", run.startup, "Time strategies' start-up in every batch (timed) or not (untimed)")
       ->check(CLI::IsMember({"timed", "untimed"}));
+  run_cmd->add_option("--memory-limit", run.memory_limit,
+                      "Address space of the process running cases (default: the machine's memory; 0: none)");
+  run_cmd->add_option("--case-timeout", run.case_timeout, "Fail a case still running after this long (default 10m)");
+  CLI::Option* resume = run_cmd->add_option("--resume", run.resume, "Run the cases an interrupted run left out, completing its results file")
+      ->check(CLI::ExistingFile);
+  run_cmd->get_option("--out")->excludes(resume);
+  run_cmd->add_flag("--child", run.child, "Run cases for a supervising concur")->group("");
   run_cmd->add_flag("--verbose,-v", run.verbose, "Log each task's start and end live, then results in submission order");
   std::filesystem::path plugin_file;
   CLI::App* check = app.add_subcommand(
       "check-plugin", "Run the conformance checks on one plugin file and print a pass/fail report (exit 0 or 1)");
   check->add_option("plugin", plugin_file, "Plugin shared library (.so)")->required()->check(CLI::ExistingFile);
+  std::string check_timeout = "2m";
+  check->add_option("--check-timeout", check_timeout, "Fail a check still running after this long")->capture_default_str();
+  bool check_child = false;
+  check->add_flag("--child", check_child, "Run checks for a supervising concur")->group("");
 
   FlagsOptions flags;
   CLI::App* flags_cmd = app.add_subcommand(
@@ -68,9 +84,9 @@ int main(int argc, char** argv) {
   flags_cmd->add_option("codes", flags.codes, "Country codes (CN) or letters (C: every code starting with it)");
   flags_cmd->add_flag("-a,--all", flags.all, "All 194 country codes");
   flags_cmd->add_flag("-e,--every", flags.every, "Every code from AA to ZZ (676)");
-  flags_cmd->add_option("-l,--limit", flags.limit, "Only the first N codes")->check(CLI::Range(std::size_t{1}, std::size_t{676}));
+  flags_cmd->add_option("-l,--limit", flags.limit, "Only the first N codes")->check(integer_in(1, 676));
   flags_cmd->add_option("-m,--max-req", flags.max_req, "Concurrent requests (default 30; 1 for sequential)")
-      ->check(CLI::Range(1u, 100000u));
+      ->check(integer_in(1, concur::suite_params::max_workers));
   flags_cmd->add_option("-s,--server", flags.server, "LOCAL, DELAY, ERROR or a base URL (default LOCAL)");
   flags_cmd->add_option("-S,--strategy", flags.strategy, "Strategy to download with (default threads)");
   flags_cmd->add_flag("-v,--verbose", flags.verbose, "A line per request instead of the progress bar");
@@ -90,7 +106,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"local", "delay", "error"}))
       ->capture_default_str();
   serve_cmd->add_option("--port", serve.port, "Port; 0 takes any free one (default: 8001 local, 8002 delay, 8003 error)")
-      ->check(CLI::Range(0u, 65535u));
+      ->check(integer_in(0, 65535));
   serve_cmd->add_option("--bind", serve.bind, "Address to listen on")->capture_default_str();
   serve_cmd->add_option("--delay", serve.delay, "How long a delayed response waits (default: the profile's, 1s or 500ms)");
   serve_cmd->add_option("--seed", serve.seed, "Seed of the flag images and of the fault draws")->capture_default_str();
@@ -102,7 +118,7 @@ int main(int argc, char** argv) {
         std::tuple{"--slow", &serve.slow, "Probability of trickling the response over --slow-time"},
         std::tuple{"--truncate", &serve.truncate, "Probability of sending half the body, then closing"},
         std::tuple{"--malformed", &serve.malformed, "Probability of a 5xx with bare-LF headers and no length, then closing"}}) {
-    serve_cmd->add_option(name, *target, help)->check(CLI::Range(0.0, 1.0));
+    serve_cmd->add_option(name, *target, help)->check(probability());
   }
   serve_cmd->add_option("--slow-time", serve.slow_time, "How long a slow response takes to trickle (default 2s)");
   serve_cmd->add_option("--hang-time", serve.hang_time, "How long a hung connection is held before closing (default 30s)");
@@ -119,15 +135,32 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, as every other concur error: CLI11's own print adds a second.
-    std::cerr << "concur: " << e.what() << " (see concur --help)\n";
+    print_error(std::string(e.what()) + " (see concur --help)");
     return exit_usage;
   }
 
   for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
-  if (*list) return list_command(common);
-  if (*check) return check_plugin_command(plugin_file);
-  if (*export_cmd) return flags_export_command(export_dir, export_seed);
-  if (*flags_cmd) return flags_command(common, flags);
-  if (*serve_cmd) return serve_command(serve);
-  return run_command(common, run);
+  run.arguments.assign(argv + 1, argv + argc);
+  // What a command did not expect still ends as one line, not as std::terminate's report.
+  try {
+    if (*list) return list_command(common);
+    if (*check) {
+      if (check_child) return check_plugin_child(plugin_file);
+      try {
+        return check_plugin_command(plugin_file, concur::parse_duration(check_timeout));
+      } catch (const std::invalid_argument& e) {
+        print_error("--check-timeout " + check_timeout + ": " + e.what());
+        return exit_usage;
+      }
+    }
+    if (*export_cmd) return flags_export_command(export_dir, export_seed);
+    if (*flags_cmd) return flags_command(common, flags);
+    if (*serve_cmd) return serve_command(serve);
+    return run.child ? run_child(common, run) : run_command(common, run);
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory");
+  } catch (const std::exception& e) {
+    print_error(e.what());
+  }
+  return exit_usage;
 }

@@ -40,7 +40,7 @@ int serve_command(const ServeCommandOptions& options) {
     }
     server.faults.validate();
   } catch (const std::invalid_argument& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_usage;
   }
 
@@ -50,12 +50,12 @@ int serve_command(const ServeCommandOptions& options) {
     std::cout << "serving " << options.profile << " flags on " << flag_server.url() << std::endl;
     flag_server.run_until_signal(options.stop_on_stdin_eof);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_usage;
   } catch (const std::exception& e) {
     // The address is taken or cannot be bound: not a usage error, the same
     // command may work later or elsewhere.
-    std::cerr << "concur: " << e.what() << '\n';
+    print_error(e.what());
     return exit_case_failed;
   }
   return exit_ok;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "concur/stdlib.hpp"
 #include "concur/version.hpp"
 #include "host/host_services.hpp"
+#include "util/sha256_hex.hpp"
 
 #ifndef CONCUR_PLUGIN_INSTALL_SUBDIR
 #define CONCUR_PLUGIN_INSTALL_SUBDIR "lib/concur/plugins"
@@ -64,6 +66,24 @@ std::string dlopen_error(const fs::path& file, const std::error_code& ec) {
     }
   }
   return one_line(message);
+}
+
+// What a strategy or option name may be made of.
+constexpr std::string_view name_characters = "abcdefghijklmnopqrstuvwxyz0123456789_-";
+
+// The options a strategy declares are suite keys, each once; a default its own
+// declaration refuses would fail every run that leaves the option out.
+void check_options(const fs::path& file, const Strategy& strategy) {
+  std::set<std::string_view> names;
+  for (const Option& o : strategy.options()) {
+    if (o.name().empty() || o.name().find_first_not_of(name_characters) != std::string::npos) {
+      fail(file, "option name '" + o.name() + "' is not usable; expected lowercase letters, digits, '_' or '-'");
+    }
+    if (!names.insert(o.name()).second) fail(file, "option '" + o.name() + "' is declared twice");
+    if (std::string problem = o.check(o.default_value()); !problem.empty()) {
+      fail(file, "option '" + o.name() + "' default: " + problem);
+    }
+  }
 }
 
 bool has_elf_magic(const fs::path& file) {
@@ -134,10 +154,11 @@ LoadedPlugin load_plugin(const fs::path& file, bool will_run) {
   if (strategy->name().empty()) fail(file, "strategy has an empty name");
   // Names are written in suites and in --strategy a,b lists, and name cases.
   const std::string_view name = strategy->name();
-  if (name == "all" || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string_view::npos) {
+  if (name == "all" || name.find_first_not_of(name_characters) != std::string_view::npos) {
     fail(file, "strategy name '" + std::string(name) +
                    "' is not usable; expected lowercase letters, digits, '_' or '-', and not 'all'");
   }
+  check_options(file, *strategy);
 
   LoadedPlugin plugin;
   plugin.path = file;
@@ -251,6 +272,18 @@ std::vector<std::string> PluginSet::names() const {
   out.reserve(plugins.size());
   for (const LoadedPlugin& p : plugins) out.emplace_back(p.strategy->name());
   return out;
+}
+
+std::vector<PluginInfo> describe_plugins(const PluginSet& plugins) {
+  std::vector<PluginInfo> infos;
+  for (const LoadedPlugin& p : plugins.plugins) {
+    std::ifstream in(p.path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    infos.push_back({std::string(p.strategy->name()), std::string(p.strategy->version()), p.abi, p.path.string(),
+                     sha256_hex_oneshot({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}),
+                     p.availability.available, p.availability.reason});
+  }
+  return infos;
 }
 
 }  // namespace concur

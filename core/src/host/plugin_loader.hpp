@@ -32,6 +32,18 @@ struct PluginSet {
   std::vector<std::string> names() const;
 };
 
+// A loaded plugin as the results describe it: all that a process which did
+// not load it needs to know.
+struct PluginInfo {
+  std::string name, version;
+  std::uint32_t abi = 0;
+  std::string path;
+  std::string sha256;  // of the file that was loaded
+  bool available = true;
+  std::string unavailable_reason;
+};
+std::vector<PluginInfo> describe_plugins(const PluginSet& plugins);
+
 // Loads one file. Throws PluginError naming the path and the reason.
 // `will_run` false: the strategy is only described (Host::will_run()).
 LoadedPlugin load_plugin(const std::filesystem::path& file, bool will_run = true);

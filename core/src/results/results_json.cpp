@@ -1,15 +1,10 @@
 #include "results/results_json.hpp"
 
-#include <unistd.h>
-
-#include <chrono>
 #include <cmath>
-#include <cstring>
-#include <ctime>
-#include <fstream>
+#include <cstdio>
 #include <map>
 #include <set>
-#include <stdexcept>
+#include <string_view>
 
 #include "concur/version.hpp"
 #include "results/case_figures.hpp"
@@ -116,18 +111,24 @@ json results_json(const SuiteRun& run, const ResultsMeta& meta) {
                       {"seed", meta.suite.seed}};
   std::set<std::string> used;
   for (const Case& c : run.cases) used.insert(c.strategy);
-  json plugins = json::array();
-  for (const LoadedPlugin& p : meta.plugins.plugins) {
-    const std::string name(p.strategy->name());
-    if (!used.count(name)) continue;
-    plugins.push_back({{"name", name},
-                       {"version", std::string(p.strategy->version())},
+  json plugins = json::array(), files = json::array();
+  for (const PluginInfo& p : meta.plugins) {
+    // Every file loaded ran code in the process that ran the cases, used or not.
+    files.push_back({{"name", p.name}, {"path", p.path}, {"sha256", p.sha256}});
+    if (!used.count(p.name)) continue;
+    plugins.push_back({{"name", p.name},
+                       {"version", p.version},
                        {"abi", p.abi},
-                       {"path", p.path.string()},
-                       {"available", p.availability.available},
-                       {"unavailable_reason", p.availability.reason}});
+                       {"path", p.path},
+                       {"sha256", p.sha256},
+                       {"available", p.available},
+                       {"unavailable_reason", p.unavailable_reason}});
   }
   context["plugins"] = plugins;
+  context["plugin_files"] = files;
+  if (!meta.interrupted_by.empty()) {
+    context["interrupted"] = {{"signal", meta.interrupted_by}, {"missing_cases", meta.missing}};
+  }
   context["kernel"] = meta.system.kernel;
   context["online_cores"] = meta.system.online_cores;
   context["io_uring"] = meta.system.io_uring;
@@ -170,42 +171,46 @@ json results_json(const SuiteRun& run, const ResultsMeta& meta) {
   json timelines = json::array();
   for (std::size_t i = 0; i < run.cases.size(); ++i) {
     if (run.results[i].timeline.empty()) continue;
-    timelines.push_back({{"name", run.cases[i].name}, {"tasks", timeline_json(run.results[i].timeline)}});
+    timelines.push_back({{"name", run.cases[i].name},
+                         {"batch_tasks", run.results[i].batch_tasks},
+                         {"tasks", timeline_json(run.results[i].timeline)}});
   }
 
   return json{{"context", context}, {"benchmarks", benchmarks}, {"timelines", timelines}};
 }
 
-std::filesystem::path default_results_path(const Suite& suite) {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-  return std::filesystem::path("results") / (suite.name + "-" + stamp + ".json");
-}
-
-void write_json_file(const std::filesystem::path& path, const nlohmann::json& doc) {
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) throw std::runtime_error(path.parent_path().string() + ": cannot create folder: " + ec.message());
-  std::filesystem::path tmp = path;
-  tmp += ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    if (!f) throw std::runtime_error(tmp.string() + ": cannot write: " + std::strerror(errno));
-    f << doc.dump(2) << '\n';
-    f.flush();
-    if (!f) {
-      std::filesystem::remove(tmp, ec);
-      throw std::runtime_error(tmp.string() + ": write failed: " + std::strerror(errno));
+std::string json_text(const json& doc) {
+  const std::string dumped = doc.dump(2, ' ', false, json::error_handler_t::replace);
+  // nlohmann writes \b \f \n \r \t in short, U+007F..U+009F raw. Outside
+  // strings there is no backslash, DEL or C1 character to mistake for one.
+  std::string text;
+  text.reserve(dumped.size() + 1);
+  const auto escaped = [&](unsigned code) {
+    char buffer[8];
+    std::snprintf(buffer, sizeof buffer, "\\u%04x", code);
+    text += buffer;
+  };
+  for (std::size_t i = 0; i < dumped.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(dumped[i]);
+    const auto next = i + 1 < dumped.size() ? static_cast<unsigned char>(dumped[i + 1]) : 0u;
+    if (byte == '\\') {
+      static constexpr std::string_view shorts = "bfnrt", codes = "\b\f\n\r\t";
+      if (const auto k = shorts.find(static_cast<char>(next)); k != std::string_view::npos) {
+        escaped(static_cast<unsigned char>(codes[k]));
+      } else {
+        text += dumped.substr(i, 2);  // \" \\ or the start of \uXXXX
+      }
+      ++i;
+    } else if (byte == 0x7f) {
+      escaped(byte);
+    } else if (byte == 0xc2 && next >= 0x80 && next <= 0x9f) {  // U+0080..U+009F in UTF-8
+      escaped(next);
+      ++i;
+    } else {
+      text += dumped[i];
     }
   }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw std::runtime_error(path.string() + ": cannot write: " + ec.message());
-  }
+  return text + '\n';
 }
 
 }  // namespace concur

@@ -5,9 +5,13 @@
 #include <regex>
 #include <set>
 
+#include "run/option_check.hpp"
+#include "util/units.hpp"
+
 namespace concur {
 
 std::vector<Case> plan_cases(const Suite& suite, const PluginSet& plugins, const std::string& filter) {
+  check_options(suite, plugins);
   std::regex pattern;
   try {
     pattern = std::regex(filter.empty() ? std::string(".") : filter, std::regex::extended);
@@ -53,6 +57,19 @@ std::vector<Case> plan_cases(const Suite& suite, const PluginSet& plugins, const
           c.unavailable = s + " is unavailable: " + plugin->availability.reason;
         }
         if (std::regex_search(c.name, pattern)) cases.push_back(std::move(c));
+      }
+    }
+  }
+  // A task that overruns `timeout` must end: only a strategy whose tasks run
+  // outside concur's process can stop one. Silently ignoring the limit would
+  // leave a hung task sleeping for as long as it likes.
+  if (suite.task_timeout.count() > 0) {
+    for (const Case& c : cases) {
+      if (c.plugin && c.unavailable.empty() && !c.plugin->strategy->isolates_tasks()) {
+        throw ConfigError(suite.path.string() + ": timeout " + format_duration(suite.task_timeout) + ": " + c.strategy +
+                          " cannot stop a running task (its tasks run inside concur); leave `timeout` out (the case "
+                          "time limit, case_timeout, still ends a hung case) or run only strategies that isolate "
+                          "tasks, such as fork");
       }
     }
   }

@@ -22,8 +22,9 @@ struct Case {
 // "all" becomes every available plugin; workers beyond a strategy's
 // max_workers() collapse to it (so sequential runs once). A strategy named
 // explicitly but unavailable still gets its cases, marked unavailable, so the
-// run reports it instead of skipping it silently. Throws ConfigError for a bad
-// filter regex or when nothing matches.
+// run reports it instead of skipping it silently. Throws ConfigError for an
+// option the strategies refuse (check_options), a bad filter regex, or when
+// nothing matches.
 std::vector<Case> plan_cases(const Suite& suite, const PluginSet& plugins, const std::string& filter);
 
 }  // namespace concur

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <memory>
+#include <new>
+#include <stdexcept>
 
 #include "host/host_services.hpp"
 #include "run/run_reporter.hpp"
@@ -48,12 +51,14 @@ struct Started {
 // Everything one case's benchmark function needs; lives until the run ends.
 struct CaseContext {
   const Suite& suite;
+  std::size_t index;  // into the run's cases
   const Case& c;
   const BuiltEntry& entry;
   CaseResult& result;
   TaskLog* log;
   std::ostream& out;
   std::map<Strategy*, Started>& started;
+  const std::function<void(std::size_t)>& starting;
 
   Strategy& strategy() const { return *c.plugin->strategy; }
   bool remote_tasks() const { return c.plugin->strategy->isolates_tasks(); }
@@ -61,20 +66,13 @@ struct CaseContext {
     RunOptions o;
     o.workers = c.workers;
     o.task_timeout = suite.task_timeout;
-    o.options = suite.options;
+    for (const auto& [name, setting] : suite.options) o.options[name] = setting.value;
     return o;
   }
   void note(const std::string& text) const {
     if (log) log->note(c.name + ": " + text);
   }
 };
-
-// The embedded server profile a downloads entry names, or "".
-std::string embedded_server_profile(const WorkloadEntry& entry) {
-  if (entry.workload != "downloads") return {};
-  const std::string& server = entry.params.text("server");
-  return server == "local" || server == "delay" || server == "error" ? server : std::string();
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -158,11 +156,26 @@ bool warm_up_cycles(const CaseContext& ctx, benchmark::State& state) {
   return true;
 }
 
+// build_entry, with a failure to make the inputs (memory, the inputs file)
+// told as an error in the suite: limits are checked against the machine's
+// memory, but not against what other processes hold.
+BuiltEntry build_inputs(const WorkloadEntry& entry, std::size_t index, std::uint64_t seed) {
+  const std::string where = entry.location.str() + ": workloads[" + std::to_string(index) + "]: ";
+  try {
+    return build_entry(entry, seed);
+  } catch (const std::bad_alloc&) {
+    throw ConfigError(where + "out of memory while making its inputs");
+  } catch (const std::runtime_error& e) {
+    throw ConfigError(where + e.what());
+  }
+}
+
 void add_counters(benchmark::State& state, const std::map<std::string, double>& counters) {
   for (const auto& [name, value] : counters) state.counters[name] = value;
 }
 
 void run_case(const CaseContext& ctx, benchmark::State& state) {
+  if (ctx.starting) ctx.starting(ctx.index);
   if (!ctx.c.unavailable.empty()) {
     ctx.result.failure = ctx.c.unavailable;
     state.SkipWithError(ctx.c.unavailable.c_str());
@@ -205,12 +218,15 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
   }
   BatchSummary s = batch.check(ctx.c.workers, report);
   if (!stopped.ok) s.problems.push_back("stop: " + stopped.error);
-  ctx.result.timeline = batch.records();
+  std::vector<TaskRecord> records = batch.records();
   if (ctx.log) {
-    for (std::size_t i = 0; i < ctx.result.timeline.size(); ++i) {
-      ctx.log->result(i, ctx.entry.workload->result_text(i, ctx.result.timeline[i].outcome));
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      ctx.log->result(i, ctx.entry.workload->result_text(i, records[i].outcome));
     }
   }
+  ctx.result.batch_tasks = records.size();
+  records.resize(std::min(records.size(), max_timeline_records));
+  ctx.result.timeline = std::move(records);
   ctx.result.external_cpu_seconds.push_back(
       report.external_cpu_seconds +
       (timed_startup ? started.external_cpu_seconds + stopped.external_cpu_seconds : 0.0));
@@ -239,46 +255,49 @@ void run_case(const CaseContext& ctx, benchmark::State& state) {
 
 // Google Benchmark's cpu_time is this process's; strategies with worker
 // processes report those processes' CPU time, which is added here to each
-// timed run, and the cpu_time aggregates are recomputed from the sums.
-void add_external_cpu_time(SuiteRun& run) {
+// timed run of the case, and the cpu_time aggregates are recomputed from the sums.
+void add_external_cpu_time(const std::vector<double>& extra, std::vector<benchmark::BenchmarkReporter::Run>& runs) {
   using Run = benchmark::BenchmarkReporter::Run;
-  for (std::size_t i = 0; i < run.cases.size(); ++i) {
-    const std::vector<double>& extra = run.results[i].external_cpu_seconds;
-    if (std::all_of(extra.begin(), extra.end(), [](double x) { return x == 0; })) continue;
-    std::vector<Run*> iterations, aggregates;
-    for (Run& r : run.runs) {
-      if (r.run_name.function_name != run.cases[i].name) continue;
-      (r.run_type == Run::RT_Iteration ? iterations : aggregates).push_back(&r);
-    }
-    if (iterations.size() != extra.size()) continue;  // a failed case: its times are not reported
-    std::vector<double> cpu;  // seconds per iteration (one batch)
-    for (std::size_t k = 0; k < iterations.size(); ++k) {
-      const auto n = static_cast<double>(iterations[k]->iterations);
-      iterations[k]->cpu_accumulated_time += extra[k] * n;
-      cpu.push_back(iterations[k]->cpu_accumulated_time / n);
-    }
-    // Time aggregates hold statistic x iterations (Google Benchmark divides it
-    // back out); the percentage one (cv) holds the ratio itself.
-    for (Run* a : aggregates) {
-      const auto n = static_cast<double>(a->iterations);
-      if (a->aggregate_name == "mean") a->cpu_accumulated_time = mean(cpu) * n;
-      else if (a->aggregate_name == "median") a->cpu_accumulated_time = median(cpu) * n;
-      else if (a->aggregate_name == "stddev") a->cpu_accumulated_time = relative_stddev(cpu) * mean(cpu) * n;
-      else if (a->aggregate_name == "cv") a->cpu_accumulated_time = relative_stddev(cpu);
-    }
+  if (std::all_of(extra.begin(), extra.end(), [](double x) { return x == 0; })) return;
+  std::vector<Run*> iterations, aggregates;
+  for (Run& r : runs) (r.run_type == Run::RT_Iteration ? iterations : aggregates).push_back(&r);
+  if (iterations.size() != extra.size()) return;  // a failed case: its times are not reported
+  std::vector<double> cpu;  // seconds per iteration (one batch)
+  for (std::size_t k = 0; k < iterations.size(); ++k) {
+    const auto n = static_cast<double>(iterations[k]->iterations);
+    iterations[k]->cpu_accumulated_time += extra[k] * n;
+    cpu.push_back(iterations[k]->cpu_accumulated_time / n);
+  }
+  // Time aggregates hold statistic x iterations (Google Benchmark divides it
+  // back out); the percentage one (cv) holds the ratio itself.
+  for (Run* a : aggregates) {
+    const auto n = static_cast<double>(a->iterations);
+    if (a->aggregate_name == "mean") a->cpu_accumulated_time = mean(cpu) * n;
+    else if (a->aggregate_name == "median") a->cpu_accumulated_time = median(cpu) * n;
+    else if (a->aggregate_name == "stddev") a->cpu_accumulated_time = relative_stddev(cpu) * mean(cpu) * n;
+    else if (a->aggregate_name == "cv") a->cpu_accumulated_time = relative_stddev(cpu);
   }
 }
 
 }  // namespace
 
+std::string embedded_server_profile(const WorkloadEntry& entry) {
+  if (entry.workload != "downloads") return {};
+  const std::string& server = entry.params.text("server");
+  return server == "local" || server == "delay" || server == "error" ? server : std::string();
+}
+
 SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOptions& options, std::ostream& out) {
+  using Run = benchmark::BenchmarkReporter::Run;
   SuiteRun run;
   run.cases = std::move(cases);
   run.results.resize(run.cases.size());
 
   // Embedded flag servers the entries name, one per profile, run for the
-  // whole suite in processes of their own, started and stopped untimed.
+  // whole suite in processes of their own, started and stopped untimed,
+  // unless the caller runs them.
   std::map<std::string, ServerProcess> servers;
+  std::map<std::string, std::string> server_urls = options.servers;
   // Inputs are generated here, once per entry, so no timed batch pays for them.
   std::vector<BuiltEntry> entries(suite.entries.size());
   for (const Case& c : run.cases) {
@@ -286,14 +305,16 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
     auto started = std::chrono::steady_clock::now();
     WorkloadEntry entry = suite.entries[c.entry];
     if (const std::string profile = embedded_server_profile(entry); !profile.empty()) {
-      auto server = servers.find(profile);
-      if (server == servers.end()) {
-        server = servers.emplace(profile, ServerProcess({"--profile", profile, "--seed", std::to_string(suite.seed)})).first;
-        out << "started the embedded " << profile << " flag server at " << server->second.base_url() << " (untimed)\n";
+      if (!server_urls.count(profile)) {
+        const ServerProcess& server =
+            servers.emplace(profile, ServerProcess({"--profile", profile, "--seed", std::to_string(suite.seed)}))
+                .first->second;
+        server_urls[profile] = server.base_url();
+        out << "started the embedded " << profile << " flag server at " << server.base_url() << " (untimed)\n";
       }
-      entry.params.set("server", server->second.base_url());
+      entry.params.set("server", server_urls.at(profile));
     }
-    entries[c.entry] = build_entry(entry, suite.seed);
+    entries[c.entry] = build_inputs(entry, c.entry, suite.seed);
     const Workload& workload = *entries[c.entry].workload;
     out << "prepared " << c.entry_name << ": " << workload.size() << " tasks";
     if (workload.bytes() > 0) out << ", " << format_size(workload.bytes()) << " of input";
@@ -313,8 +334,11 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
   contexts.reserve(run.cases.size());
   for (std::size_t i = 0; i < run.cases.size(); ++i) {
     const Case& c = run.cases[i];
-    contexts.push_back(CaseContext{suite, c, entries[c.entry], run.results[i], log.get(), out, started});
-    benchmark::RegisterBenchmark(c.name.c_str(), [ctx = &contexts.back()](benchmark::State& state) {
+    contexts.push_back(
+        CaseContext{suite, i, c, entries[c.entry], run.results[i], log.get(), out, started, options.case_starting});
+  }
+  auto enlist = [&](std::size_t i) {
+    benchmark::RegisterBenchmark(run.cases[i].name.c_str(), [ctx = &contexts[i]](benchmark::State& state) {
       run_case(*ctx, state);
     })
         ->Iterations(1)
@@ -322,21 +346,41 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
         ->UseRealTime()
         ->MeasureProcessCPUTime()
         ->Unit(benchmark::kMillisecond);
-  }
+  };
+  // Runs the enlisted cases; each is handed over as soon as all of it is reported.
+  RunReporter reporter(out);
+  auto run_enlisted = [&](std::size_t first, std::size_t last) {
+    const std::size_t seen = reporter.runs().size();
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::ClearRegisteredBenchmarks();
+    run.machine = MachineFacts{reporter.num_cpus(), reporter.mhz_per_cpu(), reporter.cpu_scaling_enabled(),
+                               reporter.load_avg(), reporter.caches()};
+    for (std::size_t i = first; i < last; ++i) {
+      std::vector<Run> runs;
+      for (std::size_t k = seen; k < reporter.runs().size(); ++k) {
+        if (reporter.runs()[k].run_name.function_name == run.cases[i].name) runs.push_back(reporter.runs()[k]);
+      }
+      add_external_cpu_time(run.results[i].external_cpu_seconds, runs);
+      run.runs.insert(run.runs.end(), runs.begin(), runs.end());
+      if (options.case_finished) options.case_finished(run, i, runs);
+    }
+  };
 
   out << "running " << run.cases.size() << " cases x " << suite.repetitions << " repetitions"
       << (suite.warmup ? " (+" + std::to_string(suite.warmup) + " warm-up)" : std::string()) << ", start-up "
       << to_string(suite.startup) << '\n';
   run.started_at = local_time_now();
-  RunReporter reporter(out);
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::ClearRegisteredBenchmarks();
+  if (suite.interleave) {
+    // Repetitions of every case mixed: a case ends only when all have.
+    for (std::size_t i = 0; i < run.cases.size(); ++i) enlist(i);
+    run_enlisted(0, run.cases.size());
+  } else {
+    for (std::size_t i = 0; i < run.cases.size(); ++i) {
+      enlist(i);
+      run_enlisted(i, i + 1);
+    }
+  }
   while (!started.empty()) stop(*started.begin()->first, started);
-
-  run.runs = reporter.runs();
-  add_external_cpu_time(run);
-  run.machine = MachineFacts{reporter.num_cpus(), reporter.mhz_per_cpu(), reporter.cpu_scaling_enabled(),
-                             reporter.load_avg(), reporter.caches()};
   return run;
 }
 

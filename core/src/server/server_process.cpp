@@ -16,6 +16,8 @@
 #include <utility>
 
 #include "server/stats_client.hpp"
+#include "util/spawn_setup.hpp"
+#include "util/unique_fd.hpp"
 
 extern char** environ;
 
@@ -26,49 +28,11 @@ using Clock = std::chrono::steady_clock;
 
 std::string errno_text(int error) { return std::generic_category().message(error); }
 
-// Owns one descriptor; closed exactly once, never retried (see
-// plugins/common/unique_fd.hpp for why).
-class Fd {
- public:
-  Fd() noexcept = default;
-  explicit Fd(int fd) noexcept : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) reset(std::exchange(o.fd_, -1));
-    return *this;
-  }
-  ~Fd() { reset(); }
-  int get() const noexcept { return fd_; }
-  void reset(int fd = -1) noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-std::pair<Fd, Fd> make_pipe() {
+std::pair<UniqueFd, UniqueFd> make_pipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("concur serve: pipe2 failed: " + errno_text(errno));
-  return {Fd(fds[0]), Fd(fds[1])};
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
-
-// posix_spawn's attribute and file-action objects, destroyed however we leave.
-struct SpawnSetup {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  SpawnSetup() {
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-  }
-  SpawnSetup(const SpawnSetup&) = delete;
-  SpawnSetup& operator=(const SpawnSetup&) = delete;
-};
 
 std::string one_line(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -94,7 +58,7 @@ class ServerProcess::Impl {
     auto [stdout_read, stdout_write] = make_pipe();
     // stderr goes to a memory file rather than a pipe: a server logging
     // faults must never block on a pipe nobody reads.
-    err_ = Fd(::memfd_create("concur-serve-stderr", MFD_CLOEXEC));
+    err_ = UniqueFd(::memfd_create("concur-serve-stderr", MFD_CLOEXEC));
     if (err_.get() < 0) throw std::runtime_error("concur serve: memfd_create failed: " + errno_text(errno));
     stdin_ = std::move(stdin_write);
     stdout_ = std::move(stdout_read);
@@ -110,15 +74,7 @@ class ServerProcess::Impl {
     posix_spawn_file_actions_adddup2(&setup.actions, stdin_read.get(), STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&setup.actions, stdout_write.get(), STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&setup.actions, err_.get(), STDERR_FILENO);
-    // Whatever this thread blocks or ignores, the server must see SIGTERM.
-    sigset_t none;
-    sigemptyset(&none);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    for (const int s : {SIGTERM, SIGINT, SIGPIPE}) sigaddset(&defaults, s);
-    posix_spawnattr_setsigmask(&setup.attr, &none);
-    posix_spawnattr_setsigdefault(&setup.attr, &defaults);
-    posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    setup.fresh_signals();  // whatever this thread blocks or ignores, the server must see SIGTERM
 
     const int rc = ::posix_spawn(&pid_, executable.c_str(), &setup.actions, &setup.attr, argv.data(), environ);
     if (rc != 0) throw std::runtime_error("concur serve: cannot start " + executable.string() + ": " + errno_text(rc));
@@ -220,7 +176,7 @@ class ServerProcess::Impl {
 
   pid_t pid_ = -1;
   int status_ = -1;
-  Fd stdin_, stdout_, err_;
+  UniqueFd stdin_, stdout_, err_;
   std::string url_;
 };
 

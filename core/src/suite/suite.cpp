@@ -14,8 +14,9 @@
 #include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
+#include "suite/suite_limits.hpp"
 #include "suite/suite_params.hpp"
-#include "suite/yaml_documents.hpp"
+#include "suite/yaml_bounds.hpp"
 
 namespace concur {
 namespace {
@@ -25,7 +26,7 @@ using suite_params::Origin;
 using suite_params::Value;
 
 const std::vector<std::string> top_level_keys{"name",    "repetitions", "warmup",  "interleave", "startup", "seed",
-                                              "strategies", "workers",  "options", "timeout",   "workloads"};
+                                              "strategies", "workers",  "options", "timeout",   "case_timeout", "workloads"};
 
 unsigned online_cpus() {
   const long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -34,6 +35,10 @@ unsigned online_cpus() {
 
 // A task running longer than this is an error outcome; 0 (the default) means no limit.
 const ParamSpec timeout_spec{"timeout", ParamKind::duration, std::int64_t{0}, 0, 24LL * 3600 * 1'000'000'000, ""};
+
+// How long a whole case (every repetition, warm-up and start-up) may run.
+const ParamSpec case_timeout_spec{"case_timeout", ParamKind::duration, std::int64_t{600'000'000'000},
+                                  1'000'000'000, 7LL * 24 * 3600 * 1'000'000'000, ""};
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
@@ -71,6 +76,29 @@ std::string sha256_hex(const std::string& bytes) {
   return out;
 }
 
+// The default results file is results/<name>-<time>.json: a name is one
+// plain file-name part, of a length that leaves room for the rest.
+constexpr std::size_t max_name_length = 100;
+const std::string name_expected =
+    "up to " + std::to_string(max_name_length) + " letters, digits, '.', '_' and '-', other than . and ..";
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '-';
+}
+
+bool is_suite_name(const std::string& name) {
+  return !name.empty() && name.size() <= max_name_length && name != "." && name != ".." &&
+         std::all_of(name.begin(), name.end(), is_name_char);
+}
+
+// A file may be called anything; what a name may not hold becomes '_'.
+std::string name_from_file(const std::filesystem::path& file) {
+  std::string name = file.stem().string().substr(0, max_name_length);
+  std::replace_if(name.begin(), name.end(), [](char c) { return !is_name_char(c); }, '_');
+  return is_suite_name(name) ? name : "suite";
+}
+
 std::vector<std::string> workload_names() {
   std::vector<std::string> names;
   for (const auto& type : workload_types()) names.push_back(type.name);
@@ -104,10 +132,11 @@ WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& str
   entry.workload = type.name;
   entry.strategies = strategies;
   entry.workers = workers;
-  entry.location = {value.origin().name, value.mark().line + 1, value.mark().column + 1};
+  entry.location = value.location();
   for (const ParamSpec& spec : type.params) {
     const Member* given = suite_params::find_member(members, spec.name);
     entry.params.set(spec.name, given ? suite_params::read_param(spec, given->value) : spec.default_value);
+    if (given) entry.given[spec.name] = given->value.location();
   }
   if (const Member* m = suite_params::find_member(members, "strategies")) {
     entry.strategies = suite_params::read_strategies(m->value, known_strategies);
@@ -130,12 +159,12 @@ std::size_t list_items(const WorkloadEntry& entry) {
 
 std::string too_many_list_items(std::size_t items) {
   return "the lists of the suite's entries hold " + std::to_string(items) + " items in all; expected at most " +
-         std::to_string(suite_params::max_list_items);
+         std::to_string(suite_params::max_total_list_items);
 }
 
-YamlDocuments parse_yaml(const Origin& origin, const std::string& text) {
+suite_params::YamlDocuments parse_yaml(const Origin& origin, const std::string& text) {
   try {
-    return read_yaml_documents(text);
+    return suite_params::read_bounded_yaml(origin, text, "");
   } catch (const YAML::ParserException& e) {
     suite_params::fail(origin, e.mark, "", "invalid YAML: " + e.msg);
   } catch (const YAML::Exception& e) {
@@ -160,7 +189,9 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
     const Value& v = m.value;
     if (m.name == "name") {
       suite.name = suite_params::read_scalar(v, "a suite name");
-      if (suite.name.empty()) v.fail("the name is empty; expected a suite name");
+      if (!is_suite_name(suite.name)) {
+        v.fail(suite_params::describe(v.node()) + " is no suite name; expected " + name_expected);
+      }
     } else if (m.name == "repetitions") {
       suite.repetitions = static_cast<unsigned>(suite_params::read_integer(v, 1, suite_params::max_repetitions));
     } else if (m.name == "warmup") {
@@ -181,6 +212,8 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
       suite.options = suite_params::read_options(v);
     } else if (m.name == "timeout") {
       suite.task_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(timeout_spec, v)));
+    } else if (m.name == "case_timeout") {
+      suite.case_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(case_timeout_spec, v)));
     } else if (m.name == "workloads") {
       workloads = &m;  // last: its entries inherit strategies and workers, wherever those are written
     }
@@ -196,14 +229,15 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
     suite.entries.push_back(read_entry(element, strategies, workers, known));
     // Checked entry by entry: memory stops growing at the first entry past the limit.
     items += list_items(suite.entries.back());
-    if (items > suite_params::max_list_items) element.fail(too_many_list_items(items));
+    if (items > suite_params::max_total_list_items) element.fail(too_many_list_items(items));
   }
   return suite;
 }
 
 // Every entry whose workload type has parameter `key` gets `value`.
 void apply_set(Suite& suite, const std::string& key, const std::string& value) {
-  const Origin origin{"--set " + key + "=" + value, false};
+  // A value can be a whole pasted list: messages quote only its start.
+  const Origin origin{"--set " + key + "=" + suite_params::one_line(value), false};
   const auto none = YAML::Mark::null_mark();
   if (key.empty()) suite_params::fail(origin, none, "", "empty parameter name; expected --set key=value");
 
@@ -225,7 +259,7 @@ void apply_set(Suite& suite, const std::string& key, const std::string& value) {
 
   YAML::Node node;
   try {
-    node = YAML::Load(value);
+    node = suite_params::read_bounded_yaml(origin, value, key).first;
   } catch (const YAML::Exception& e) {
     suite_params::fail(origin, none, key, "invalid YAML: " + e.msg);
   }
@@ -236,9 +270,12 @@ void apply_set(Suite& suite, const std::string& key, const std::string& value) {
     const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == key; });
     // Each entry checks the value against its own type's limits (rc4 needs
     // size >= 1, sha256 accepts 0).
-    if (spec != specs.end()) entry.params.set(key, suite_params::read_param(*spec, parsed));
+    if (spec != specs.end()) {
+      entry.params.set(key, suite_params::read_param(*spec, parsed));
+      entry.given[key] = SourceLocation{origin.name};
+    }
     items += list_items(entry);
-    if (items > suite_params::max_list_items) suite_params::fail(origin, none, "", too_many_list_items(items));
+    if (items > suite_params::max_total_list_items) suite_params::fail(origin, none, "", too_many_list_items(items));
   }
 }
 
@@ -276,7 +313,7 @@ Suite load_suite(const std::filesystem::path& file, const std::vector<std::strin
 Suite parse_suite(const std::string& bytes, const std::filesystem::path& file,
                   const std::vector<std::string>& known_strategies) {
   const Origin origin{file.string(), true};
-  const YamlDocuments documents = parse_yaml(origin, bytes);
+  const suite_params::YamlDocuments documents = parse_yaml(origin, bytes);
   if (documents.count == 0) {
     suite_params::fail(origin, YAML::Mark::null_mark(), "",
                        "empty document; expected a map of suite settings with a 'workloads' list");
@@ -285,9 +322,10 @@ Suite parse_suite(const std::string& bytes, const std::filesystem::path& file,
     suite_params::fail(origin, documents.second, "", "a second YAML document; expected one suite per file");
   }
   Suite suite = read_suite(origin, documents.first, known_strategies);
+  check_limits(suite);
   suite.path = file;
   suite.sha256 = sha256_hex(bytes);
-  if (suite.name.empty()) suite.name = file.stem().string();
+  if (suite.name.empty()) suite.name = name_from_file(file);
   return suite;
 }
 
@@ -313,7 +351,13 @@ void apply_overrides(Suite& suite, const Overrides& overrides, const std::vector
   }
   if (overrides.interleave) result.interleave = *overrides.interleave;
   if (overrides.startup) result.startup = *overrides.startup;
+  if (overrides.case_timeout) {
+    const Value given(Origin{"--case-timeout", false}, YAML::Node(*overrides.case_timeout), "",
+                      YAML::Mark::null_mark());
+    result.case_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(case_timeout_spec, given)));
+  }
   for (const auto& [key, value] : overrides.sets) apply_set(result, key, value);
+  check_limits(result);
   suite = std::move(result);
 }
 

@@ -28,6 +28,14 @@ struct SourceLocation {
   std::string str() const;  // "file:line:column"
 };
 
+// One member of `options:`, kept as written: only the strategies of a run,
+// known once plugins are loaded, can check it (run/option_check.hpp).
+struct OptionSetting {
+  std::string value;
+  SourceLocation name_at;   // of the key, for an option no strategy declares
+  SourceLocation value_at;  // of the value, for one a strategy refuses
+};
+
 // One item of `workloads:`; it expands to one case per strategy x workers.
 struct WorkloadEntry {
   std::string workload;                 // a WorkloadType name
@@ -35,6 +43,9 @@ struct WorkloadEntry {
   std::vector<std::string> strategies;  // after suite defaults; "all" already expanded by the runner
   std::vector<unsigned> workers;
   SourceLocation location;              // of the entry, for errors found later
+  // Where each parameter not left at its default was given (its value in the
+  // file, or the --set), for limits that only the parameters together break.
+  std::map<std::string, SourceLocation> given;
 };
 
 // What a timed batch holds besides the tasks: see Strategy (strategy.hpp).
@@ -49,14 +60,17 @@ std::optional<Startup> parse_startup(std::string_view text) noexcept;
 struct Suite {
   std::filesystem::path path;
   std::string sha256;               // of the file's bytes
-  std::string name;                 // `name:` or the file's stem
+  std::string name;                 // `name:` or the file's stem; part of the default results file name
   unsigned repetitions = 3;
   unsigned warmup = 0;              // untimed batches before a case's first repetition
   bool interleave = false;          // Google Benchmark's random interleaving
   Startup startup = Startup::untimed;
   std::uint64_t seed = 42;          // input data is generated from it
   std::chrono::nanoseconds task_timeout{0};    // `timeout`: per task, 0 = none
-  std::map<std::string, std::string> options;  // strategy options, passed to every strategy
+  // `case_timeout`: a case still running after this is killed with the
+  // process running it, and fails. Generous: a limit for hangs, not a budget.
+  std::chrono::nanoseconds case_timeout{std::chrono::minutes(10)};
+  std::map<std::string, OptionSetting> options;  // strategy options, passed to every strategy
   std::vector<WorkloadEntry> entries;
 };
 
@@ -66,18 +80,20 @@ struct Overrides {
   std::optional<unsigned> repetitions;                 // --repetitions N
   std::optional<bool> interleave;                      // --interleave
   std::optional<Startup> startup;                      // --startup timed|untimed
+  std::optional<std::string> case_timeout;             // --case-timeout 10m
   std::vector<std::pair<std::string, std::string>> sets;  // --set key=value, in order
 };
 
-// Parses and validates the file. `known_strategies` are the names a suite may
-// use besides "all". Throws ConfigError.
+// Parses and validates the file, limits on the run's size included
+// (suite_limits.hpp). `known_strategies` are the names a suite may use
+// besides "all". Throws ConfigError.
 Suite load_suite(const std::filesystem::path& file, const std::vector<std::string>& known_strategies);
 // The same for a file's bytes already read; `file` names it in errors and gives the default name.
 Suite parse_suite(const std::string& bytes, const std::filesystem::path& file,
                   const std::vector<std::string>& known_strategies);
 
 // Applies command-line overrides; --set values are parsed with the same rules
-// as the YAML. A --set key that no entry has is an error. Throws ConfigError.
+// and limits as the YAML. A --set key that no entry has is an error. Throws ConfigError.
 void apply_overrides(Suite& suite, const Overrides& overrides,
                      const std::vector<std::string>& known_strategies);
 

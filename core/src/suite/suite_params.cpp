@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <limits>
 #include <optional>
 #include <set>
 #include <stdexcept>
 
 #include "suite/suite.hpp"
+#include "util/escape.hpp"
 #include "util/units.hpp"
 
 namespace concur {
@@ -18,10 +18,6 @@ namespace {
 constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t int64_min = std::numeric_limits<std::int64_t>::min();
 
-// `{range: N}` beyond this is a typo, not a benchmark; refusing it keeps a
-// stray digit from allocating gigabytes.
-constexpr std::int64_t max_range_length = 1'000'000;
-
 // Values quoted in messages are cut: the point is to recognise them, not to
 // reprint a pasted paragraph.
 constexpr std::size_t max_quoted_bytes = 60;
@@ -29,33 +25,6 @@ constexpr std::size_t max_quoted_bytes = 60;
 constexpr std::string_view size_expected = "a size like 4096, 256KiB or 1MiB";
 constexpr std::string_view duration_expected = "a duration like 100ms, 1.5s or 2m";
 constexpr std::string_view list_expected = "a list of integers or {range: N}";
-
-// Control characters escaped so a message stays on one line; with `quotes`,
-// also '"' and '\' so a quoted value reads unambiguously.
-std::string escape(std::string_view text, bool quotes) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", byte);
-      out += hex;
-    } else if (quotes && (c == '"' || c == '\\')) {
-      out += '\\';
-      out += c;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string cut(std::string_view text) {
   if (text.size() <= max_quoted_bytes) return std::string(text);
@@ -65,7 +34,7 @@ std::string cut(std::string_view text) {
   return std::string(text.substr(0, end)) + "...";
 }
 
-std::string quote_value(std::string_view text) { return '"' + escape(cut(text), true) + '"'; }
+std::string quote_value(std::string_view text) { return '"' + escape_controls(cut(text), true) + '"'; }
 
 // yaml-cpp resolves no tags: a plain scalar has the non-specific tag "?", a
 // quoted one "!". Only plain scalars (or explicitly tagged ones) are numbers
@@ -136,7 +105,7 @@ std::string duration_range(std::int64_t min, std::int64_t max) {
 }
 
 [[noreturn]] void out_of_range(const Value& value, const std::string& expected) {
-  value.fail(escape(cut(value.node().Scalar()), false) + " is out of range; expected " + expected);
+  value.fail(escape_controls(cut(value.node().Scalar())) + " is out of range; expected " + expected);
 }
 
 // Parses with units.cpp, whose invalid_argument already says "expected ..., got ...".
@@ -171,8 +140,9 @@ std::vector<std::int64_t> read_integer_list(const ParamSpec& spec, const Value& 
   check_keys(value, members, {"range"});
   const Member* range = find_member(members, "range");
   if (range == nullptr) value.fail("missing key 'range'; expected " + std::string(list_expected));
-  // range N is 0..N-1, so every element is within [min, max] only up to N = max + 1.
-  const std::int64_t longest = spec.min > 0 ? 0 : std::min(spec.max, max_range_length - 1) + 1;
+  // range N is 0..N-1, so every element is within [min, max] only up to N = max + 1;
+  // a range longer than a batch can be is a typo, whose vector would be gigabytes.
+  const std::int64_t longest = spec.min > 0 ? 0 : std::min(spec.max, max_batch_tasks - 1) + 1;
   const std::int64_t length = read_integer(range->value, 0, longest);
   list.reserve(static_cast<std::size_t>(length));
   for (std::int64_t i = 0; i < length; ++i) list.push_back(i);
@@ -214,18 +184,22 @@ std::string workers_range() { return integer_range(1, max_workers); }
 
 }  // namespace
 
+SourceLocation location(const Origin& origin, const YAML::Mark& mark) {
+  if (!origin.has_positions) return {origin.name, 0, 0};
+  // A null mark (an empty document) still gets a position, so every file
+  // error has the same shape for editors and CI log parsers.
+  return {origin.name, mark.line >= 0 ? mark.line + 1 : 1, mark.column >= 0 ? mark.column + 1 : 1};
+}
+
 void fail(const Origin& origin, const YAML::Mark& mark, const std::string& path, const std::string& problem) {
-  std::string message = origin.name;
-  if (origin.has_positions) {
-    // A null mark (an empty document) still gets a position, so every file
-    // error has the same shape for editors and CI log parsers.
-    message += ':' + std::to_string(mark.line >= 0 ? mark.line + 1 : 1) + ':' +
-               std::to_string(mark.column >= 0 ? mark.column + 1 : 1);
-  }
-  message += ": ";
+  fail(location(origin, mark), path, problem);
+}
+
+void fail(const SourceLocation& at, const std::string& path, const std::string& problem) {
+  std::string message = at.str() + ": ";
   if (!path.empty()) message += path + ": ";
   message += problem;
-  throw ConfigError(escape(message, false));
+  throw ConfigError(escape_controls(message));
 }
 
 Value::Value(const Origin& origin, YAML::Node node, std::string path, YAML::Mark mark)
@@ -282,7 +256,7 @@ const Member* find_member(const std::vector<Member>& members, const std::string&
   return it == members.end() ? nullptr : &*it;
 }
 
-std::string one_line(std::string_view text) { return escape(cut(text), false); }
+std::string one_line(std::string_view text) { return escape_controls(cut(text)); }
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
@@ -407,10 +381,11 @@ std::vector<std::string> read_strategies(const Value& value, const std::vector<s
   return names;
 }
 
-std::map<std::string, std::string> read_options(const Value& value) {
-  std::map<std::string, std::string> options;
+std::map<std::string, OptionSetting> read_options(const Value& value) {
+  std::map<std::string, OptionSetting> options;
   for (const Member& m : read_map(value, "a map of option names to values")) {
-    options[m.name] = read_scalar(m.value, "a value like 30s or 4");
+    options[m.name] = {read_scalar(m.value, "a value like 30s or 4"), location(value.origin(), m.key.Mark()),
+                       m.value.location()};
   }
   return options;
 }
@@ -446,7 +421,7 @@ void check_strategies(const Origin& origin, const std::vector<std::string>& name
 }  // namespace suite_params
 
 std::pair<std::string, std::string> parse_set_option(std::string_view text) {
-  const suite_params::Origin origin{"--set " + std::string(text), false};
+  const suite_params::Origin origin{"--set " + suite_params::one_line(text), false};
   const auto equals = text.find('=');
   if (equals == std::string_view::npos) {
     suite_params::fail(origin, YAML::Mark::null_mark(), "", "missing '='; expected --set key=value");

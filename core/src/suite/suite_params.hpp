@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "suite/suite.hpp"
 #include "workloads/workload.hpp"
 
 namespace concur {
@@ -28,7 +29,7 @@ inline constexpr std::int64_t max_warmup = 100;
 // Items in all the lists of a suite's entries together ({range: N} counts N).
 // One entry may hold a million; entries repeating such a list (pasted, or one
 // YAML alias named down a list of entries) would allocate gigabytes.
-inline constexpr std::size_t max_list_items = 1'000'000;
+inline constexpr std::size_t max_total_list_items = 1'000'000;
 
 // Where values come from. A suite file gives every error a line:column; the
 // YAML of a command-line option is a fragment whose positions would only confuse.
@@ -37,9 +38,13 @@ struct Origin {
   bool has_positions = true;
 };
 
+// Where `mark` is in `origin`; no line (0) when the origin has no positions.
+SourceLocation location(const Origin& origin, const YAML::Mark& mark);
+
 // Throws ConfigError "origin[:line:column]: [path: ]problem", forced onto one line.
 [[noreturn]] void fail(const Origin& origin, const YAML::Mark& mark, const std::string& path,
                        const std::string& problem);
+[[noreturn]] void fail(const SourceLocation& at, const std::string& path, const std::string& problem);
 
 // A node being read, with the key path that names it in messages ("workloads[0].size")
 // and the position to blame. Refers to its Origin, which must outlive it.
@@ -51,6 +56,7 @@ class Value {
   const YAML::Node& node() const { return node_; }
   const std::string& path() const { return path_; }
   const YAML::Mark& mark() const { return mark_; }
+  SourceLocation location() const { return suite_params::location(*origin_, mark_); }
 
   // The value of a map member. yaml-cpp marks an absent value (`key:` alone)
   // at whatever token follows it, so such a value is blamed on its key.
@@ -98,8 +104,8 @@ ParamValue read_param(const ParamSpec& spec, const Value& value);
 std::vector<unsigned> read_workers(const Value& value);
 // A name or a non-empty list of distinct names, each "all" or a known strategy.
 std::vector<std::string> read_strategies(const Value& value, const std::vector<std::string>& known);
-// A map of scalars, kept as written.
-std::map<std::string, std::string> read_options(const Value& value);
+// A map of scalars, kept as written with where they were written.
+std::map<std::string, OptionSetting> read_options(const Value& value);
 
 // The same rules for overrides that arrive from the command line already typed.
 void check_workers(const Origin& origin, const std::vector<unsigned>& workers);

@@ -117,7 +117,7 @@ Outcome encrypt_and_decrypt(std::string_view key, std::span<const std::uint8_t> 
 class Rc4Workload final : public Workload {
  public:
   Rc4Workload(const Params& params, std::uint64_t seed, InputStore& store)
-      : key_(params.text("key")), inputs_(store, "rc4", seed, buffer_sizes(params)) {
+      : key_(params.text("key")), inputs_(store, "rc4", seed, rc4_job_sizes(params)) {
     [[maybe_unused]] const Rc4 key_check(key_);  // a bad key fails here, at load time, not in every task
   }
 
@@ -168,26 +168,26 @@ class Rc4Workload final : public Workload {
   std::uint64_t bytes() const override { return inputs_.total_bytes(); }
 
  private:
-  // Job k counts down i = jobs..1 so the biggest buffers start first, as in the experiment.
-  static std::vector<std::size_t> buffer_sizes(const Params& params) {
-    const std::int64_t jobs = params.integer("jobs");
-    const std::int64_t size = params.integer("size");
-    const std::int64_t spread = params.integer("spread");
-    if (jobs < 0 || size < 0 || spread < 0) throw std::invalid_argument("rc4: jobs, size and spread cannot be negative");
-    std::vector<std::size_t> sizes;
-    sizes.reserve(static_cast<std::size_t>(jobs));
-    for (std::int64_t k = 0; k < jobs; ++k) {
-      const std::int64_t i = jobs - k;
-      sizes.push_back(static_cast<std::size_t>(spread > 0 ? size + size * (i - spread / 2) / spread : size));
-    }
-    return sizes;
-  }
-
   std::string key_;
   RandomBuffers inputs_;
 };
 
 }  // namespace
+
+std::vector<std::size_t> rc4_job_sizes(const Params& params) {
+  const std::int64_t jobs = params.integer("jobs");
+  const std::int64_t size = params.integer("size");
+  const std::int64_t spread = params.integer("spread");
+  if (jobs < 0 || size < 0 || spread < 0) throw std::invalid_argument("rc4: jobs, size and spread cannot be negative");
+  std::vector<std::size_t> sizes;
+  sizes.reserve(static_cast<std::size_t>(jobs));
+  // Job k counts down i = jobs..1 so the biggest buffers start first, as in the experiment.
+  for (std::int64_t k = 0; k < jobs; ++k) {
+    const std::int64_t i = jobs - k;
+    sizes.push_back(static_cast<std::size_t>(spread > 0 ? size + size * (i - spread / 2) / spread : size));
+  }
+  return sizes;
+}
 
 std::unique_ptr<Workload> make_rc4_workload(const Params& params, std::uint64_t seed, InputStore& store) {
   return std::make_unique<Rc4Workload>(params, seed, store);

@@ -108,12 +108,35 @@ class Workload {
   }
 };
 
+// Limits on one batch (every task of an entry), checked when a suite is
+// loaded so that a run too large for the machine is refused before anything
+// is made (suite_limits.hpp adds what depends on the machine).
+inline constexpr std::int64_t max_batch_tasks = 1'000'000;
+inline constexpr std::int64_t max_task_input_bytes = std::int64_t{1} << 30;  // 1 GiB, one task's input
+
+// What one batch of an entry asks for, known from its parameters alone.
+struct BatchSize {
+  std::uint64_t tasks = 0;
+  std::uint64_t input_bytes = 0;  // every task's input, made before the first case and kept until the last
+};
+
+// A problem that only shows in several parameters together, blamed on `param`.
+struct ParamProblem {
+  std::string param;
+  std::string problem;
+};
+
 struct WorkloadType {
   std::string name;
   std::string description;
   std::vector<ParamSpec> params;
   // Builds the workload; its inputs, if any, go in one region of `inputs`.
   std::function<std::unique_ptr<Workload>(const Params&, std::uint64_t seed, InputStore& inputs)> create;
+  std::function<BatchSize(const Params&)> batch_size;
+  // The parameter a batch grows with ("jobs", "repeat"): named when it is too large.
+  std::string count_param;
+  // Beyond each parameter's own check: the parameters together.
+  std::function<std::optional<ParamProblem>(const Params&)> check = {};
 };
 
 // Every built-in workload type (rc4, sha256, loiter, fault), in a fixed order.
