@@ -341,8 +341,8 @@ workloads:
   - workload: loiter
     size: 1MiB
 )",
-               "4:5: workloads[1]: unknown key 'size'; expected one of workload, strategies, workers, durations, "
-               "unit, repeat");
+               "4:5: workloads[1]: unknown key 'size'; expected one of workload, name, threshold, matrix, strategies, "
+               "workers, durations, unit, repeat");
   expect_error(R"(
 workloads:
   - workload: sha256

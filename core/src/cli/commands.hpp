@@ -27,9 +27,10 @@ struct RunCommandOptions {
   std::filesystem::path suite;
   std::optional<std::filesystem::path> out;
   std::vector<std::string> strategies;
-  std::vector<unsigned> workers;
+  std::vector<std::string> workers;  // counts and ranges: "1", "2..4"
   std::optional<unsigned> repetitions;
   std::string filter;
+  std::string shard;  // "I/N": run only that part of the cases; empty: all
   std::vector<std::string> sets;  // "key=value"
   bool interleave = false;
   std::string startup;  // "timed" or "untimed"; empty: the suite's

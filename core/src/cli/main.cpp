@@ -13,6 +13,7 @@
 #include "cli/option_checks.hpp"
 #include "util/units.hpp"
 #include "concur/version.hpp"
+#include "run/case_plan.hpp"
 #include "suite/suite_params.hpp"
 
 int main(int argc, char** argv) {
@@ -51,12 +52,18 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out,-o", run.out, "Results file (default results/<suite>-<UTC time>.json)");
   run_cmd->add_option("--strategy,-s", run.strategies, "Strategies to run, replacing the suite's (a,b or repeated)")
       ->delimiter(',');
-  run_cmd->add_option("--workers,-w", run.workers, "Worker counts, replacing the suite's (1,2,4)")
+  run_cmd->add_option("--workers,-w", run.workers, "Worker counts, replacing the suite's (1,2,4 or 1..4)")
       ->delimiter(',')
-      ->check(integer_in(1, concur::suite_params::max_workers));
+      ->check(integer_or_range_in(1, concur::suite_params::max_workers));
   run_cmd->add_option("--repetitions,-r", run.repetitions, "Timed repetitions per case")
       ->check(integer_in(1, concur::suite_params::max_repetitions));
   run_cmd->add_option("--filter,-f", run.filter, "Run only cases whose name matches this regular expression");
+  run_cmd->add_option("--shard", run.shard, "Run only part I of N of the cases (I/N), for merging later")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            return concur::parse_shard(text) ? std::string() : "'" + text + "' is no shard; expected I/N with 1 <= I <= N";
+          },
+          "I/N"));
   run_cmd->add_option("--set", run.sets, "Override a workload parameter in every entry that has it (key=value)");
   run_cmd->add_flag("--interleave", run.interleave, "Interleave repetitions of different cases randomly");
   run_cmd->add_option("--startup", run.startup, "Time strategies' start-up in every batch (timed) or not (untimed)")

@@ -42,6 +42,21 @@ CLI::Validator integer_in(std::int64_t min, std::int64_t max) {
   return in_range(min, max, "an integer from " + low + " to " + high, "INT in [" + low + " - " + high + "]");
 }
 
+CLI::Validator integer_or_range_in(std::int64_t min, std::int64_t max) {
+  const CLI::Validator integer = integer_in(min, max);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        const std::size_t dots = text.find("..");
+        if (dots == std::string::npos) return integer(text);
+        std::string first = text.substr(0, dots), last = text.substr(dots + 2);
+        if (std::string problem = integer(first); !problem.empty()) return problem;
+        if (std::string problem = integer(last); !problem.empty()) return problem;
+        if (std::stoll(first) > std::stoll(last)) return text + " is an empty range; expected its first value at most its last";
+        return {};
+      },
+      "INT or INT..INT in [" + std::to_string(min) + " - " + std::to_string(max) + "]");
+}
+
 CLI::Validator probability() { return in_range(0.0, 1.0, "a number from 0 to 1", "NUMBER in [0 - 1]"); }
 
 }  // namespace concur::cli

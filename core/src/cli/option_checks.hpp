@@ -9,6 +9,8 @@ namespace concur::cli {
 
 // A whole decimal integer from `min` to `max`.
 CLI::Validator integer_in(std::int64_t min, std::int64_t max);
+// A whole decimal integer, or a range of them such as 1..4, from `min` to `max`.
+CLI::Validator integer_or_range_in(std::int64_t min, std::int64_t max);
 // A number from 0 to 1.
 CLI::Validator probability();
 

@@ -12,7 +12,6 @@
 #include "host/plugin_loader.hpp"
 #include "results/report.hpp"
 #include "results/results_file.hpp"
-#include "results/results_file.hpp"
 #include "results/results_json.hpp"
 #include "results/sysinfo.hpp"
 #include "run/case_plan.hpp"
@@ -30,10 +29,22 @@
 namespace concur::cli {
 namespace {
 
+// "--workers 1,2..4" (checked by the command line): each item a count or a range of them.
+std::vector<unsigned> worker_counts(const std::vector<std::string>& items) {
+  std::vector<unsigned> counts;
+  for (const std::string& item : items) {
+    const std::size_t dots = item.find("..");
+    const unsigned first = static_cast<unsigned>(std::stoul(item.substr(0, dots)));
+    const unsigned last = dots == std::string::npos ? first : static_cast<unsigned>(std::stoul(item.substr(dots + 2)));
+    for (unsigned n = first; n <= last; ++n) counts.push_back(n);
+  }
+  return counts;
+}
+
 Overrides overrides_from(const RunCommandOptions& o) {
   Overrides ov;
   if (!o.strategies.empty()) ov.strategies = o.strategies;
-  if (!o.workers.empty()) ov.workers = o.workers;
+  if (!o.workers.empty()) ov.workers = worker_counts(o.workers);
   ov.repetitions = o.repetitions;
   if (o.interleave) ov.interleave = true;
   if (!o.startup.empty()) ov.startup = parse_startup(o.startup);
@@ -119,6 +130,7 @@ int run_cases(const CommonOptions& common, const RunCommandOptions& options) {
   try {
     suite = load_with_overrides(options, plugins.names());
     cases = plan_cases(suite, plugins, options.filter);
+    if (!options.shard.empty()) cases = shard_cases(std::move(cases), *parse_shard(options.shard));
   } catch (const ConfigError& e) {
     print_error(e.what());
     return exit_usage;
@@ -256,7 +268,7 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
 
   print_report(std::cout, suite, run, system.online_cores);
   ResultsMeta meta{suite, system, supervised.plan->plugins, std::filesystem::read_symlink("/proc/self/exe").string(),
-                   options.command_line, {}, {}};
+                   options.command_line, {}, {}, options.shard};
   if (supervised.signal != 0) {
     meta.interrupted_by = signal_name(supervised.signal);
     meta.missing = missing;

@@ -36,13 +36,13 @@ std::string spread(const CaseFigures& f) {
 void print_report(std::ostream& out, const Suite& suite, const SuiteRun& run, unsigned online_cores) {
   const std::vector<CaseFigures> figures = case_figures(run);
   bool oversubscribed_any = false;
-  std::string current_entry;
+  std::string current_group;
   for (std::size_t i = 0; i < run.cases.size(); ++i) {
     const Case& c = run.cases[i];
-    if (c.entry_name != current_entry) {
-      current_entry = c.entry_name;
+    if (c.group != current_group) {
+      current_group = c.group;
       const WorkloadEntry& e = suite.entries[c.entry];
-      out << '\n' << c.entry_name << " (" << params_text(*find_workload_type(e.workload), e.params) << ")\n";
+      out << '\n' << c.group << " (" << params_text(*find_workload_type(e.workload), e.params) << ")\n";
       out << std::left << std::setw(12) << "strategy" << std::right << std::setw(9) << "workers" << std::setw(12)
           << "median" << std::setw(9) << "stddev" << std::setw(10) << "speedup" << std::setw(10) << "vs seq"
           << std::setw(12) << "efficiency" << std::setw(11) << "start-up" << '\n';

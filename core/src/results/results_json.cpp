@@ -27,13 +27,20 @@ const char* time_unit_name(benchmark::TimeUnit unit) {
   return "ns";
 }
 
-// One benchmarks[] entry, field for field as Google Benchmark's JSONReporter writes it.
+json param_json(const ParamValue& value) {
+  return std::visit([](const auto& v) { return json(v); }, value);
+}
+
+// One benchmarks[] entry, field for field as Google Benchmark's JSONReporter
+// writes it, except the names: the case alone, whatever the run settings
+// (docs/RESULTS.md), so that runs with other settings pair by name.
 json run_json(const Run& r) {
+  const std::string& name = r.run_name.function_name;
   json j;
-  j["name"] = r.benchmark_name();
+  j["name"] = r.run_type == Run::RT_Aggregate ? name + "_" + r.aggregate_name : name;
   j["family_index"] = r.family_index;
   j["per_family_instance_index"] = r.per_family_instance_index;
-  j["run_name"] = r.run_name.str();
+  j["run_name"] = name;
   j["run_type"] = r.run_type == Run::RT_Iteration ? "iteration" : "aggregate";
   j["repetitions"] = r.repetitions;
   if (r.run_type != Run::RT_Aggregate) j["repetition_index"] = r.repetition_index;
@@ -126,6 +133,7 @@ json results_json(const SuiteRun& run, const ResultsMeta& meta) {
   }
   context["plugins"] = plugins;
   context["plugin_files"] = files;
+  if (!meta.shard.empty()) context["shard"] = meta.shard;
   if (!meta.interrupted_by.empty()) {
     context["interrupted"] = {{"signal", meta.interrupted_by}, {"missing_cases", meta.missing}};
   }
@@ -154,9 +162,36 @@ json results_json(const SuiteRun& run, const ResultsMeta& meta) {
   std::map<std::string, const CaseFigures*> figures_by_name;
   for (std::size_t i = 0; i < run.cases.size(); ++i) figures_by_name[run.cases[i].name] = &figures[i];
 
+  // The parts of each case as fields, so that tools never parse names; and
+  // every parameter of each group, for the ideal a report compares with.
+  std::map<std::string, json> case_fields;
+  json groups = json::array();
+  std::map<std::string, std::size_t> group_at;
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    const Case& c = run.cases[i];
+    const WorkloadEntry& e = meta.suite.entries.at(c.entry);
+    json swept = json::object();
+    for (const auto& [param, label] : e.swept) swept[param] = param_json(e.params.all().at(param));
+    json fields{{"group", c.group},      {"entry", e.name},      {"workload", e.workload},
+                {"strategy", c.strategy}, {"workers", c.workers}, {"params", swept}};
+    if (e.threshold) fields["threshold"] = *e.threshold;
+    case_fields[c.name] = std::move(fields);
+    const std::size_t tasks = run.results[i].batch_tasks;  // 0 for a case that failed before its batch
+    if (const auto [at, fresh] = group_at.emplace(c.group, groups.size()); !fresh) {
+      if (tasks != 0) groups[at->second]["batch_tasks"] = tasks;
+      continue;
+    }
+    json params = json::object();
+    for (const auto& [param, value] : e.params.all()) params[param] = param_json(value);
+    groups.push_back(
+        {{"group", c.group}, {"entry", e.name}, {"workload", e.workload}, {"batch_tasks", tasks}, {"params", params}});
+  }
+  context["groups"] = groups;
+
   json benchmarks = json::array();
   for (const Run& r : run.runs) {
     json j = run_json(r);
+    if (auto fields = case_fields.find(r.run_name.function_name); fields != case_fields.end()) j.update(fields->second);
     auto it = figures_by_name.find(r.run_name.function_name);
     const bool central = r.run_type == Run::RT_Iteration || r.aggregate_name == "mean" || r.aggregate_name == "median";
     if (it != figures_by_name.end() && central && !r.error_occurred) {

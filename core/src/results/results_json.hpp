@@ -22,6 +22,7 @@ struct ResultsMeta {
   // A run cut short by a signal: which (SIGINT, SIGTERM), and the cases it left unrun.
   std::string interrupted_by;
   std::vector<std::string> missing;
+  std::string shard;  // "1/2" for a run of --shard 1/2; empty for a whole run
 };
 
 // Non-finite numbers are written as null, so the file is always valid JSON.

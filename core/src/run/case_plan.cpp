@@ -1,7 +1,7 @@
 #include "run/case_plan.hpp"
 
 #include <algorithm>
-#include <map>
+#include <charconv>
 #include <regex>
 #include <set>
 
@@ -19,12 +19,12 @@ std::vector<Case> plan_cases(const Suite& suite, const PluginSet& plugins, const
     throw ConfigError("--filter '" + filter + "': not a valid regular expression: " + e.what());
   }
 
-  std::map<std::string, int> seen_workloads;
   std::vector<Case> cases;
   for (std::size_t e = 0; e < suite.entries.size(); ++e) {
     const WorkloadEntry& entry = suite.entries[e];
-    const int ordinal = ++seen_workloads[entry.workload];
-    const std::string entry_name = ordinal == 1 ? entry.workload : entry.workload + "#" + std::to_string(ordinal);
+    const std::string group = group_name(entry);
+    std::string swept;
+    for (const auto& [param, value] : entry.swept) swept += "/" + param + ":" + value;
 
     std::vector<std::string> strategies;
     for (const std::string& s : entry.strategies) {
@@ -45,12 +45,12 @@ std::vector<Case> plan_cases(const Suite& suite, const PluginSet& plugins, const
         if (plugin && plugin->strategy->max_workers() != 0) w = std::min(w, plugin->strategy->max_workers());
         if (!done_workers.insert(w).second) continue;
         Case c;
-        c.entry_name = entry_name;
+        c.group = group;
         c.entry = e;
         c.strategy = s;
         c.workers = w;
         c.plugin = plugin;
-        c.name = entry_name + "/" + s + "/workers:" + std::to_string(w);
+        c.name = entry.name + "/" + s + "/workers:" + std::to_string(w) + swept;
         if (!plugin) {
           c.unavailable = "no plugin named '" + s + "' was loaded";
         } else if (!plugin->availability.available) {
@@ -78,6 +78,26 @@ std::vector<Case> plan_cases(const Suite& suite, const PluginSet& plugins, const
                                      : "--filter '" + filter + "': no case of " + suite.path.string() + " matches");
   }
   return cases;
+}
+
+std::optional<Shard> parse_shard(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  Shard shard;
+  const char* end = text.data() + text.size();
+  const auto a = std::from_chars(text.data(), text.data() + slash, shard.index);
+  const auto b = std::from_chars(text.data() + slash + 1, end, shard.count);
+  if (a.ec != std::errc() || a.ptr != text.data() + slash || b.ec != std::errc() || b.ptr != end || shard.index < 1 ||
+      shard.index > shard.count) {
+    return std::nullopt;
+  }
+  return shard;
+}
+
+std::vector<Case> shard_cases(std::vector<Case> cases, Shard shard) {
+  std::vector<Case> part;
+  for (std::size_t i = shard.index - 1; i < cases.size(); i += shard.count) part.push_back(std::move(cases[i]));
+  return part;
 }
 
 }  // namespace concur

@@ -166,7 +166,7 @@ json plan_json(const PlanRecord& plan) {
   json cases = json::array();
   for (const Case& c : plan.cases) {
     cases.push_back({{"name", c.name},
-                     {"entry_name", c.entry_name},
+                     {"group", c.group},
                      {"entry", c.entry},
                      {"strategy", c.strategy},
                      {"workers", c.workers},
@@ -191,7 +191,7 @@ PlanRecord plan_from_json(const json& j) {
     for (const json& c : j.at("cases")) {
       Case k;
       k.name = c.at("name").get<std::string>();
-      k.entry_name = c.at("entry_name").get<std::string>();
+      k.group = c.at("group").get<std::string>();
       k.entry = c.at("entry").get<std::size_t>();
       k.strategy = c.at("strategy").get<std::string>();
       k.workers = c.at("workers").get<unsigned>();

@@ -316,7 +316,7 @@ SuiteRun run_suite(const Suite& suite, std::vector<Case> cases, const RunnerOpti
     }
     entries[c.entry] = build_inputs(entry, c.entry, suite.seed);
     const Workload& workload = *entries[c.entry].workload;
-    out << "prepared " << c.entry_name << ": " << workload.size() << " tasks";
+    out << "prepared " << c.group << ": " << workload.size() << " tasks";
     if (workload.bytes() > 0) out << ", " << format_size(workload.bytes()) << " of input";
     out << " in " << format_seconds(seconds_since(started)) << " (untimed)\n";
   }

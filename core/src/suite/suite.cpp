@@ -16,6 +16,7 @@
 
 #include "suite/suite_limits.hpp"
 #include "suite/suite_params.hpp"
+#include "suite/sweeps.hpp"
 #include "suite/yaml_bounds.hpp"
 
 namespace concur {
@@ -115,6 +116,16 @@ const WorkloadType& read_workload_type(const Value& value) {
                                  : "did you mean '" + suggestion + "'?"));
 }
 
+// "3%": the relative change of a median that compare and ab call significant.
+double read_threshold(const Value& value) {
+  const std::string expected = "a percentage above 0 and at most 100, such as 3%";
+  const std::string text = suite_params::read_scalar(value, expected);
+  char* end = nullptr;
+  const double percent = text.size() > 1 && text.back() == '%' ? std::strtod(text.c_str(), &end) : 0;
+  if (end != text.c_str() + text.size() - 1 || !(percent > 0 && percent <= 100)) value.fail_expected(expected);
+  return percent / 100;
+}
+
 WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& strategies,
                          const std::vector<unsigned>& workers, const std::vector<std::string>& known_strategies) {
   const auto members = suite_params::read_map(value, "a map with a 'workload' key and its parameters");
@@ -124,7 +135,7 @@ WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& str
   }
   const WorkloadType& type = read_workload_type(workload->value);
 
-  std::vector<std::string> allowed{"workload", "strategies", "workers"};
+  std::vector<std::string> allowed{"workload", "name", "threshold", "matrix", "strategies", "workers"};
   for (const ParamSpec& spec : type.params) allowed.push_back(spec.name);
   suite_params::check_keys(value, members, allowed);
 
@@ -137,6 +148,22 @@ WorkloadEntry read_entry(const Value& value, const std::vector<std::string>& str
     const Member* given = suite_params::find_member(members, spec.name);
     entry.params.set(spec.name, given ? suite_params::read_param(spec, given->value) : spec.default_value);
     if (given) entry.given[spec.name] = given->value.location();
+  }
+  if (const Member* m = suite_params::find_member(members, "name")) {
+    entry.name = suite_params::read_scalar(m->value, "an entry name");
+    if (!is_suite_name(entry.name)) {
+      m->value.fail(suite_params::describe(m->value.node()) + " is no entry name; expected " + name_expected);
+    }
+    entry.named = true;
+  }
+  if (const Member* m = suite_params::find_member(members, "threshold")) entry.threshold = read_threshold(m->value);
+  if (const Member* m = suite_params::find_member(members, "matrix")) {
+    entry.sweeps = read_matrix(m->value, type);
+    for (const Sweep& sweep : entry.sweeps) {
+      if (const Member* both = suite_params::find_member(members, sweep.param)) {
+        both->value.fail("'" + sweep.param + "' is also swept by the entry's matrix; expected it in one place");
+      }
+    }
   }
   if (const Member* m = suite_params::find_member(members, "strategies")) {
     entry.strategies = suite_params::read_strategies(m->value, known_strategies);
@@ -226,9 +253,10 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
   std::size_t items = 0;
   for (std::size_t i = 0; i < list.node().size(); ++i) {
     const Value element = list.element(i, list.node()[i]);
-    suite.entries.push_back(read_entry(element, strategies, workers, known));
+    suite.written.push_back(read_entry(element, strategies, workers, known));
+    suite.written.back().index = i;
     // Checked entry by entry: memory stops growing at the first entry past the limit.
-    items += list_items(suite.entries.back());
+    items += list_items(suite.written.back());
     if (items > suite_params::max_total_list_items) element.fail(too_many_list_items(items));
   }
   return suite;
@@ -243,7 +271,7 @@ void apply_set(Suite& suite, const std::string& key, const std::string& value) {
 
   std::set<std::string> parameters_here;
   bool any = false;
-  for (const WorkloadEntry& entry : suite.entries) {
+  for (const WorkloadEntry& entry : suite.written) {
     for (const ParamSpec& spec : find_workload_type(entry.workload)->params) {
       parameters_here.insert(spec.name);
       any = any || spec.name == key;
@@ -257,21 +285,36 @@ void apply_set(Suite& suite, const std::string& key, const std::string& value) {
                            "'; parameters here: " + suite_params::join(names));
   }
 
+  // Several values (a,b or 1..4) sweep the parameter, replacing any sweep of it.
+  const bool sweep = split_sweep(value).size() > 1 || suite_params::parse_range(value);
   YAML::Node node;
-  try {
-    node = suite_params::read_bounded_yaml(origin, value, key).first;
-  } catch (const YAML::Exception& e) {
-    suite_params::fail(origin, none, key, "invalid YAML: " + e.msg);
+  if (!sweep) {
+    try {
+      node = suite_params::read_bounded_yaml(origin, value, key).first;
+    } catch (const YAML::Exception& e) {
+      suite_params::fail(origin, none, key, "invalid YAML: " + e.msg);
+    }
   }
   const Value parsed(origin, node, key, none);
   std::size_t items = 0;
-  for (WorkloadEntry& entry : suite.entries) {
+  for (WorkloadEntry& entry : suite.written) {
     const auto& specs = find_workload_type(entry.workload)->params;
     const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == key; });
     // Each entry checks the value against its own type's limits (rc4 needs
     // size >= 1, sha256 accepts 0).
     if (spec != specs.end()) {
-      entry.params.set(key, suite_params::read_param(*spec, parsed));
+      const auto swept = std::find_if(entry.sweeps.begin(), entry.sweeps.end(), [&](const Sweep& s) { return s.param == key; });
+      if (sweep) {
+        Sweep read = read_set_sweep(origin, *spec, value);
+        if (swept != entry.sweeps.end()) {
+          *swept = std::move(read);
+        } else {
+          entry.sweeps.push_back(std::move(read));
+        }
+      } else {
+        if (swept != entry.sweeps.end()) entry.sweeps.erase(swept);
+        entry.params.set(key, suite_params::read_param(*spec, parsed));
+      }
       entry.given[key] = SourceLocation{origin.name};
     }
     items += list_items(entry);
@@ -299,7 +342,24 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// The parameter sets, and the limits on them all together.
+void finish(Suite& suite) {
+  expand_entries(suite);
+  std::size_t items = 0;
+  for (const WorkloadEntry& entry : suite.entries) {
+    items += list_items(entry);
+    if (items > suite_params::max_total_list_items) suite_params::fail(entry.location, "", too_many_list_items(items));
+  }
+  check_limits(suite);
+}
+
 }  // namespace
+
+std::string group_name(const WorkloadEntry& entry) {
+  std::string name = entry.name;
+  for (const auto& [param, value] : entry.swept) name += "/" + param + ":" + value;
+  return name;
+}
 
 std::string SourceLocation::str() const {
   if (line == 0) return file;
@@ -322,7 +382,7 @@ Suite parse_suite(const std::string& bytes, const std::filesystem::path& file,
     suite_params::fail(origin, documents.second, "", "a second YAML document; expected one suite per file");
   }
   Suite suite = read_suite(origin, documents.first, known_strategies);
-  check_limits(suite);
+  finish(suite);
   suite.path = file;
   suite.sha256 = sha256_hex(bytes);
   if (suite.name.empty()) suite.name = name_from_file(file);
@@ -334,11 +394,11 @@ void apply_overrides(Suite& suite, const Overrides& overrides, const std::vector
   Suite result = suite;
   if (overrides.strategies) {
     suite_params::check_strategies(Origin{"--strategy", false}, *overrides.strategies, known_strategies);
-    for (auto& entry : result.entries) entry.strategies = *overrides.strategies;
+    for (auto& entry : result.written) entry.strategies = *overrides.strategies;
   }
   if (overrides.workers) {
     suite_params::check_workers(Origin{"--workers", false}, *overrides.workers);
-    for (auto& entry : result.entries) entry.workers = *overrides.workers;
+    for (auto& entry : result.written) entry.workers = *overrides.workers;
   }
   if (overrides.repetitions) {
     const unsigned n = *overrides.repetitions;
@@ -357,7 +417,7 @@ void apply_overrides(Suite& suite, const Overrides& overrides, const std::vector
     result.case_timeout = std::chrono::nanoseconds(std::get<std::int64_t>(suite_params::read_param(case_timeout_spec, given)));
   }
   for (const auto& [key, value] : overrides.sets) apply_set(result, key, value);
-  check_limits(result);
+  finish(result);
   suite = std::move(result);
 }
 

@@ -36,13 +36,29 @@ struct OptionSetting {
   SourceLocation value_at;  // of the value, for one a strategy refuses
 };
 
-// One item of `workloads:`; it expands to one case per strategy x workers.
+// One parameter an entry sweeps (`matrix:`, or `--set key=a,b`): a value per point.
+struct Sweep {
+  std::string param;
+  std::vector<ParamValue> values;
+  std::vector<std::string> labels;  // each value as case names show it: "262144" (sizes in bytes, durations in ns)
+};
+
+// One parameter set of `workloads:`; it expands to one case per strategy x workers.
 struct WorkloadEntry {
   std::string workload;                 // a WorkloadType name
+  // The entry part of case names: its `name:`, else the workload ("rc4",
+  // "rc4#2" for a second unnamed one). Set when the suite's entries are expanded.
+  std::string name;
+  bool named = false;                   // `name:` given
+  std::optional<double> threshold;      // `threshold:`, a fraction: the change `compare` calls significant
+  std::vector<Sweep> sweeps;            // as written; expanded entries have none
+  // The swept parameters of this point, in sweep order, as (param, label).
+  std::vector<std::pair<std::string, std::string>> swept;
   Params params;                        // every parameter resolved (defaults filled in)
   std::vector<std::string> strategies;  // after suite defaults; "all" already expanded by the runner
   std::vector<unsigned> workers;
   SourceLocation location;              // of the entry, for errors found later
+  std::size_t index = 0;                // its place in `workloads:` ("workloads[2]" in errors)
   // Where each parameter not left at its default was given (its value in the
   // file, or the --set), for limits that only the parameters together break.
   std::map<std::string, SourceLocation> given;
@@ -71,8 +87,13 @@ struct Suite {
   // process running it, and fails. Generous: a limit for hangs, not a budget.
   std::chrono::nanoseconds case_timeout{std::chrono::minutes(10)};
   std::map<std::string, OptionSetting> options;  // strategy options, passed to every strategy
-  std::vector<WorkloadEntry> entries;
+  std::vector<WorkloadEntry> written;  // `workloads:` as written (overrides applied), sweeps unexpanded
+  std::vector<WorkloadEntry> entries;  // one per parameter set: `written` with every sweep expanded
 };
+
+// "rc4/size:262144": an entry's name and swept parameters, the part of its
+// cases' names that is not strategy or workers.
+std::string group_name(const WorkloadEntry& entry);
 
 struct Overrides {
   std::optional<std::vector<std::string>> strategies;  // --strategy a,b

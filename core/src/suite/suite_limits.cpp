@@ -29,13 +29,12 @@ std::uint64_t max_input_bytes() {
 void check_limits(const Suite& suite) {
   const std::uint64_t input_limit = max_input_bytes();
   std::uint64_t held = 0;  // input of the entries so far
-  for (std::size_t i = 0; i < suite.entries.size(); ++i) {
-    const WorkloadEntry& entry = suite.entries[i];
+  for (const WorkloadEntry& entry : suite.entries) {
     const WorkloadType& type = *find_workload_type(entry.workload);
     const auto blame = [&](const std::string& param, const std::string& problem) {
       const auto given = entry.given.find(param);
       fail_at(given != entry.given.end() ? given->second : entry.location,
-              "workloads[" + std::to_string(i) + "]." + param, problem);
+              "workloads[" + std::to_string(entry.index) + "]." + param, problem);
     };
     if (type.check) {
       if (const std::optional<ParamProblem> p = type.check(entry.params)) blame(p->param, p->problem);

@@ -1,6 +1,7 @@
 #include "suite/suite_params.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <limits>
 #include <optional>
@@ -341,9 +342,30 @@ ParamValue read_param(const ParamSpec& spec, const Value& value) {
   return read;
 }
 
+std::optional<std::pair<std::int64_t, std::int64_t>> parse_range(std::string_view text) {
+  const std::size_t dots = text.find("..");
+  if (dots == std::string_view::npos || dots == 0) return std::nullopt;
+  std::int64_t first = 0, last = 0;
+  const char* end = text.data() + text.size();
+  const auto a = std::from_chars(text.data(), text.data() + dots, first);
+  const auto b = std::from_chars(text.data() + dots + 2, end, last);
+  if (a.ec != std::errc() || a.ptr != text.data() + dots || b.ec != std::errc() || b.ptr != end || first > last) {
+    return std::nullopt;
+  }
+  return std::pair{first, last};
+}
+
 std::vector<unsigned> read_workers(const Value& value) {
   const YAML::Node& node = value.node();
-  if (node.IsScalar()) return {static_cast<unsigned>(read_integer(value, 1, max_workers))};
+  if (node.IsScalar()) {
+    if (const auto range = parse_range(node.Scalar())) {
+      if (range->first < 1 || range->second > max_workers) out_of_range(value, workers_range());
+      std::vector<unsigned> workers;
+      for (std::int64_t n = range->first; n <= range->second; ++n) workers.push_back(static_cast<unsigned>(n));
+      return workers;
+    }
+    return {static_cast<unsigned>(read_integer(value, 1, max_workers))};
+  }
   if (!node.IsSequence()) value.fail_expected(workers_range() + " or a list of them");
   if (node.size() == 0) value.fail("the list is empty; expected at least one worker count");
   std::vector<unsigned> workers;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -100,7 +101,10 @@ std::string read_scalar(const Value& value, const std::string& expected);
 
 ParamValue read_param(const ParamSpec& spec, const Value& value);
 
-// An integer or a non-empty list of distinct integers, each 1..max_workers.
+// "1..4" as {1, 4}; nullopt for anything else ("3", and first > last, included).
+std::optional<std::pair<std::int64_t, std::int64_t>> parse_range(std::string_view text);
+
+// An integer, a range such as 1..4, or a non-empty list of distinct integers, each 1..max_workers.
 std::vector<unsigned> read_workers(const Value& value);
 // A name or a non-empty list of distinct names, each "all" or a known strategy.
 std::vector<std::string> read_strategies(const Value& value, const std::vector<std::string>& known);
