@@ -39,7 +39,8 @@ void add_range(Sweep& sweep, const ParamSpec& spec, std::pair<std::int64_t, std:
             std::to_string(max_parameter_sets));
   }
   for (std::int64_t n = range.first; n <= range.second; ++n) {
-    add(sweep, suite_params::read_param(spec, Value(at.origin(), YAML::Node(n), at.path(), at.mark())));
+    // Loaded, not constructed: a constructed node is tagged as no plain integer is.
+    add(sweep, suite_params::read_param(spec, Value(at.origin(), YAML::Load(std::to_string(n)), at.path(), at.mark())));
   }
 }
 
