@@ -44,8 +44,9 @@ std::vector<std::string> noise_warnings(const std::vector<double>& times, const 
     warnings.push_back("cv " + fixed(cv * 100, 1) + "% > " + fixed(limits.max_cv * 100, 0) + "%");
   }
   const std::vector<double> scores = modified_z_scores(times);
+  const double m = median(times);
   for (std::size_t i = 0; i < times.size(); ++i) {
-    if (std::fabs(scores[i]) > limits.max_modified_z) {
+    if (std::fabs(scores[i]) > limits.max_modified_z && std::fabs(times[i] - m) > limits.min_outlier_deviation * m) {
       warnings.push_back("repetition " + std::to_string(i) + " (" + format_seconds(times[i]) + ") is an outlier (M = " +
                          fixed(scores[i], 1) + ")");
     }

@@ -9,6 +9,9 @@ namespace concur {
 struct NoiseLimits {
   double max_cv = 0.05;            // coefficient of variation (sample stddev / mean) above this is noisy
   double max_modified_z = 3.5;     // Iglewicz and Hoaglin's outlier cut-off for |M|
+  // ... and an outlier is also this far from the median: when most times are
+  // equal, M flags a repetition 0.2% off, which says nothing of the median.
+  double min_outlier_deviation = 0.01;
   std::size_t min_repetitions = 5;  // fewer and neither check above means much
 };
 

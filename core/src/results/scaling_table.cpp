@@ -2,18 +2,46 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
+#include "suite/param_text.hpp"
 #include "util/statistics.hpp"
 
 namespace concur {
 namespace {
 
-std::string params_text(const GroupInfo* group) {
+// A parameter from context.groups as the suite's type for it, or nothing when the JSON does not fit.
+std::optional<ParamValue> param_value(const nlohmann::json& value) {
+  if (value.is_number_integer()) return ParamValue(value.get<std::int64_t>());
+  if (value.is_string()) return ParamValue(value.get<std::string>());
+  if (!value.is_array()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_number_integer(); })) {
+    return ParamValue(value.get<std::vector<std::int64_t>>());
+  }
+  if (std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); })) {
+    return ParamValue(value.get<std::vector<std::string>>());
+  }
+  return std::nullopt;
+}
+
+// "jobs=12, size=256 KiB, ...": as concur run's tables write them, in the workload's declared order.
+std::string params_text(const std::string& workload, const GroupInfo* group) {
   if (!group) return {};
   std::string text;
+  const auto add = [&](const std::string& key, const std::string& value) {
+    text += (text.empty() ? "" : ", ") + key + '=' + value;
+  };
+  const WorkloadType* type = find_workload_type(workload);
+  std::set<std::string> done;
+  for (const ParamSpec& spec : type ? type->params : std::vector<ParamSpec>{}) {
+    const auto it = group->params.find(spec.name);
+    if (it == group->params.end()) continue;
+    const std::optional<ParamValue> value = param_value(*it);
+    add(spec.name, value ? param_text(spec, *value) : it->dump());
+    done.insert(spec.name);
+  }
   for (const auto& [key, value] : group->params.items()) {
-    if (!text.empty()) text += ' ';
-    text += key + '=' + (value.is_string() ? value.get<std::string>() : value.dump());
+    if (!done.count(key)) add(key, value.dump());
   }
   return text;
 }
@@ -104,7 +132,7 @@ ScalingReport scaling_report(const ResultsData& data, const std::string& baselin
       group.group = c.group;
       group.workload = c.workload;
       const GroupInfo* info = data.group(c.group);
-      group.params = params_text(info);
+      group.params = params_text(c.workload, info);
       if (info) group.batch_tasks = info->batch_tasks;
       report.groups.push_back(std::move(group));
       g = report.groups.end() - 1;
