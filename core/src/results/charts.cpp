@@ -80,7 +80,7 @@ std::optional<ChartPlan> speedup_chart(const ScalingReport& report, const Scalin
                    gnuplot_quoted(has_baseline ? "speedup vs " + report.baseline
                                                : "speedup vs the strategy's fewest workers") +
                    "\nset key top left\nset grid\nset xrange [0:" + std::to_string(most + 1) +
-                   "]\nset yrange [0:*]\nplot " + plot + '\n';
+                   "]\nset yrange [0:*]\nset offsets 0, 0, graph 0.05, 0\nplot " + plot + '\n';
   return chart;
 }
 
@@ -121,6 +121,7 @@ std::optional<ChartPlan> timeline_chart(const Timeline& line) {
 
 std::optional<ChartPlan> outcomes_chart(const ScalingGroup& g, const ResultsData& data) {
   std::string rows;
+  std::size_t bars = 0;
   for (const ScalingRow& r : g.rows) {
     const RecordedCase* c = data.find_case(r.name);
     if (!c || c->counters.empty()) continue;
@@ -135,7 +136,10 @@ std::optional<ChartPlan> outcomes_chart(const ScalingGroup& g, const ResultsData
       counted |= !values.empty();
       line += ' ' + number(mean(values));
     }
-    if (counted) rows += line + '\n';
+    if (counted) {
+      rows += line + '\n';
+      ++bars;
+    }
   }
   if (rows.empty()) return std::nullopt;
   ChartPlan chart;
@@ -145,7 +149,8 @@ std::optional<ChartPlan> outcomes_chart(const ScalingGroup& g, const ResultsData
   chart.data = rows;
   chart.commands = "set title " + gnuplot_quoted(chart.title) +
                    "\nset ylabel 'requests'\nset style data histograms\nset style histogram rowstacked\n"
-                   "set style fill solid 0.8 border -1\nset boxwidth 0.6\nset yrange [0:*]\nset grid y\n"
+                   "set style fill solid 0.8 border -1\nset boxwidth 0.6\nset xrange [-0.6:" + std::to_string(bars) +
+                   "-0.4]\nset yrange [0:*]\nset grid y\n"
                    "set key outside right\nset xtics rotate by -30\n"
                    "plot datafile using 2:xtic(1) lc rgb '#3a7d44' title 'ok', '' using 3 lc rgb '#8a8a8a' title "
                    "'not found', '' using 4 lc rgb '#c0392b' title 'error'\n";
