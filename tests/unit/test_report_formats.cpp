@@ -115,12 +115,18 @@ TEST(ReportFormats, JsonParsesWithEveryFigure) {
 TEST(ReportFormats, HtmlIsOnePageWithItsChartsInline) {
   std::ostringstream out;
   const std::string svg =
-      "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x\">\n<svg width=\"10\"></svg>\n";
-  write_report_html(out, sample_report(), {{"speedup: rc4", svg}});
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x\">\n<svg width=\"10\">"
+      "<path id='gpPt0'/><use xlink:href='#gpPt0' filter='url(#textbox)'/></svg>\n";
+  write_report_html(out, sample_report(), {{"speedup: rc4", svg}, {"speedup: loiter", svg}});
   const std::string html = out.str();
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("<style>"), std::string::npos);
-  EXPECT_NE(html.find("<svg width=\"10\"></svg>"), std::string::npos);
+  // Each chart's ids are its own, so the second chart's points are not drawn with the first's.
+  EXPECT_NE(html.find("<svg width=\"10\"><path id='chart0-gpPt0'/><use xlink:href='#chart0-gpPt0' "
+                      "filter='url(#chart0-textbox)'/></svg>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<path id='chart1-gpPt0'/>"), std::string::npos);
   EXPECT_EQ(html.find("<?xml"), std::string::npos);  // no XML declaration inside the page
   EXPECT_EQ(html.find("<link"), std::string::npos);  // nothing fetched from elsewhere
   EXPECT_EQ(html.find("<script"), std::string::npos);

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <set>
 
 #include "results/gnuplot_runner.hpp"
 #include "util/statistics.hpp"

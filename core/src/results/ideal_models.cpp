@@ -2,10 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <functional>
-#include <numeric>
 #include <queue>
 
 #include "server/faults.hpp"

@@ -18,10 +18,25 @@ std::string escaped(const std::string& text) {
   return out;
 }
 
-// An SVG document as an element of the page: its XML declaration and doctype have no place inside HTML.
-std::string inline_svg(const std::string& svg) {
+// An SVG document as an element of the page: its XML declaration and doctype
+// have no place inside HTML, and each chart's ids (gnuplot names them all
+// alike) get the chart's own prefix, so that ids stay unique in the page.
+std::string inline_svg(const std::string& svg, const std::string& prefix) {
   const std::size_t start = svg.find("<svg");
-  return start == std::string::npos ? std::string() : svg.substr(start);
+  if (start == std::string::npos) return {};
+  std::string out = svg.substr(start);
+  for (const std::string quote : {"'", "\""}) {
+    for (const auto& [from, to] : {std::pair{"id=" + quote, "id=" + quote + prefix},
+                                   std::pair{"href=" + quote + "#", "href=" + quote + "#" + prefix}}) {
+      for (std::size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
+        out.replace(at, from.size(), to);
+      }
+    }
+  }
+  for (std::size_t at = out.find("url(#"); at != std::string::npos; at = out.find("url(#", at + 1)) {
+    out.insert(at + 5, prefix);
+  }
+  return out;
 }
 
 constexpr const char* style = R"(body{font-family:system-ui,sans-serif;margin:2em;color:#222}
@@ -60,8 +75,9 @@ void write_report_html(std::ostream& out, const ScalingReport& report, const std
     for (const std::string& n : report_notes(report, g)) out << "<li class=\"note\">" << escaped(n) << "</li>\n";
     out << "</ul>\n";
   }
-  for (const ReportChart& c : charts) {
-    out << "<figure>\n" << inline_svg(c.svg) << "\n<figcaption>" << escaped(c.title) << "</figcaption>\n</figure>\n";
+  for (std::size_t i = 0; i < charts.size(); ++i) {
+    const ReportChart& c = charts[i];
+    out << "<figure>\n" << inline_svg(c.svg, "chart" + std::to_string(i) + "-") << "\n<figcaption>" << escaped(c.title) << "</figcaption>\n</figure>\n";
   }
   out << "</body>\n</html>\n";
 }
