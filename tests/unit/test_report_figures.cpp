@@ -233,6 +233,17 @@ TEST(ResultsReader, FallsBackToTheNameInOlderFiles) {
   EXPECT_NEAR(*report.groups[0].rows[1].ideal, 0.0025 / 2, 1e-12);  // own 2 workers' time, scaled to min(4, 4)
 }
 
+TEST(ResultsReader, OlderFilesKeepSweptParametersInTheGroup) {
+  const json doc = json::parse(R"({"benchmarks": [
+      {"run_name": "rc4/threads/workers:2/size:1024", "run_type": "iteration", "real_time": 1, "time_unit": "s"},
+      {"run_name": "rc4/threads/workers:2/size:2048", "run_type": "iteration", "real_time": 2, "time_unit": "s"}]})");
+  const ResultsData data = read_results(doc, "swept.json");
+  ASSERT_EQ(data.cases.size(), 2u);
+  EXPECT_EQ(data.cases[0].group, "rc4/size:1024");
+  EXPECT_EQ(data.cases[1].group, "rc4/size:2048");
+  EXPECT_EQ(data.cases[1].workload, "rc4");
+}
+
 TEST(ResultsReader, NamesTheFileAndFieldOfWhatIsWrong) {
   const auto message = [](const std::string& text) {
     try {

@@ -54,7 +54,11 @@ RecordedCase identify(const json& b, const std::string& run_name, const std::fil
   c.strategy = text_field(b, "strategy");
   if (c.strategy.empty() && parts.size() > 1) c.strategy = parts[1];
   c.group = text_field(b, "group");
-  if (c.group.empty()) c.group = c.entry;
+  if (c.group.empty()) {
+    // The entry and the swept parameters that follow workers:N, as `group` would say.
+    c.group = parts[0];
+    for (std::size_t i = 3; i < parts.size(); ++i) c.group += '/' + parts[i];
+  }
   c.workload = text_field(b, "workload");
   if (const auto w = count_field(b, "workers")) c.workers = static_cast<unsigned>(*w);
   if (c.workers == 0) {

@@ -60,9 +60,9 @@ struct ResultsData {
 };
 
 // Reads and checks a results file. Files from before group/entry/workload/
-// strategy/workers were written are read too: the group is then the entry
-// part of run_name and the workers its `workers:N` part. Throws
-// ResultsReadError.
+// strategy/workers were written are read too: the group is then run_name
+// without its strategy and workers parts (rc4/size:262144), the workers its
+// `workers:N` part. Throws ResultsReadError.
 ResultsData read_results(const std::filesystem::path& path);
 // The same from a parsed document; `path` only names it in messages.
 ResultsData read_results(const nlohmann::json& doc, const std::filesystem::path& path);
