@@ -214,13 +214,15 @@ TEST(ResultsReader, FallsBackToTheNameInOlderFiles) {
   const json doc = json::parse(R"({
     "context": {"num_cpus": 4},
     "benchmarks": [
-      {"name": "sha256#2/threads/workers:2", "run_name": "sha256#2/threads/workers:2", "run_type": "iteration",
+      {"name": "sha256#2/threads/workers:2/iterations:1/repeats:1/process_time/real_time",
+       "run_name": "sha256#2/threads/workers:2/iterations:1/repeats:1/process_time/real_time", "run_type": "iteration",
        "repetitions": 1, "repetition_index": 0, "real_time": 2.5, "time_unit": "ms"},
       {"name": "sha256#2/threads/workers:4", "run_name": "sha256#2/threads/workers:4", "run_type": "iteration",
        "repetitions": 1, "repetition_index": 0, "real_time": 1500, "time_unit": "us"}
     ]})");
   const ResultsData data = read_results(doc, "old.json");
   ASSERT_EQ(data.cases.size(), 2u);
+  EXPECT_EQ(data.cases[0].name, "sha256#2/threads/workers:2");  // as timelines[] names it
   EXPECT_EQ(data.cases[0].group, "sha256#2");
   EXPECT_EQ(data.cases[0].workload, "sha256");
   EXPECT_EQ(data.cases[0].strategy, "threads");

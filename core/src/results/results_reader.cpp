@@ -43,12 +43,24 @@ std::vector<std::string> name_parts(std::string_view name) {
   }
 }
 
+// Google Benchmark's own parts of a name (iterations:1/repeats:1/process_time/real_time), which files
+// from before stable names carry after concur's.
+bool benchmark_suffix(const std::string& part) {
+  for (const char* prefix : {"iterations:", "repeats:", "threads:", "min_time:", "min_warmup_time:"}) {
+    if (part.rfind(prefix, 0) == 0) return true;
+  }
+  return part == "process_time" || part == "real_time" || part == "manual_time";
+}
+
 // A case's identity, from its fields, else (files from before they existed) from its name.
 RecordedCase identify(const json& b, const std::string& run_name, const std::filesystem::path& path,
-                    const std::string& where) {
+                      const std::string& where) {
   RecordedCase c;
-  c.name = run_name;
-  const std::vector<std::string> parts = name_parts(run_name);
+  std::vector<std::string> parts = name_parts(run_name);
+  while (parts.size() > 3 && benchmark_suffix(parts.back())) parts.pop_back();
+  // The case's name as timelines[] and stable names give it.
+  c.name = parts[0];
+  for (std::size_t i = 1; i < parts.size(); ++i) c.name += '/' + parts[i];
   c.entry = text_field(b, "entry");
   if (c.entry.empty()) c.entry = parts[0];
   c.strategy = text_field(b, "strategy");
@@ -139,12 +151,13 @@ ResultsData read_results(const json& doc, const std::filesystem::path& path) {
     // Aggregates repeat what the repetitions say; the figures are made from those.
     if (text_field(b, "run_type") == "aggregate") continue;
 
+    RecordedCase found = identify(b, run_name, path, where);
     RecordedCase* c = nullptr;
     for (RecordedCase& known : data.cases) {
-      if (known.name == run_name) c = &known;
+      if (known.name == found.name) c = &known;
     }
     if (!c) {
-      data.cases.push_back(identify(b, run_name, path, where));
+      data.cases.push_back(std::move(found));
       c = &data.cases.back();
     }
     if (b.value("error_occurred", false)) {

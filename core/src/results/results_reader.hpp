@@ -19,7 +19,7 @@ struct ResultsReadError : std::runtime_error {
 
 // One case (strategy x workers in a group), in the order the file lists them.
 struct RecordedCase {
-  std::string name;  // run_name: <entry>/<strategy>/workers:<N>[/...]
+  std::string name;  // run_name, <entry>/<strategy>/workers:<N>[/<param>:<value>...], without Google Benchmark's parts
   std::string group, entry, workload, strategy;
   unsigned workers = 0;
   std::vector<double> times;  // seconds, every timed repetition that did not fail, in order
@@ -62,7 +62,9 @@ struct ResultsData {
 // Reads and checks a results file. Files from before group/entry/workload/
 // strategy/workers were written are read too: the group is then run_name
 // without its strategy and workers parts (rc4/size:262144), the workers its
-// `workers:N` part. Throws ResultsReadError.
+// `workers:N` part; Google Benchmark's parts of such names
+// (iterations:1/repeats:1/process_time/real_time) are dropped. Throws
+// ResultsReadError.
 ResultsData read_results(const std::filesystem::path& path);
 // The same from a parsed document; `path` only names it in messages.
 ResultsData read_results(const nlohmann::json& doc, const std::filesystem::path& path);
