@@ -120,7 +120,8 @@ TEST(ScalingTable, CpuGroupSpeedupsEfficiencyAndCoresMark) {
 }
 
 TEST(ScalingTable, BestWorkersAndKnee) {
-  const ScalingGroup& rc4 = group_of(sample_report(), "rc4");
+  const ScalingReport report = sample_report();
+  const ScalingGroup& rc4 = group_of(report, "rc4");
   ASSERT_EQ(rc4.strategies.size(), 1u);  // sequential and the failed fork have one worker count at most
   const StrategySummary& threads = rc4.strategies[0];
   EXPECT_EQ(threads.strategy, "threads");
@@ -131,7 +132,7 @@ TEST(ScalingTable, BestWorkersAndKnee) {
   EXPECT_EQ(threads.knee_next, 3u);
   EXPECT_NEAR(threads.knee_step_gain, 0.210 / 0.205 - 1, 1e-9);
 
-  const ScalingGroup& loiter = group_of(sample_report(), "loiter");
+  const ScalingGroup& loiter = group_of(report, "loiter");
   ASSERT_EQ(loiter.strategies.size(), 1u);
   EXPECT_FALSE(loiter.strategies[0].knee);  // 2 -> 3 gains 20%
   EXPECT_EQ(loiter.strategies[0].best_workers, 3u);
@@ -158,7 +159,8 @@ TEST(ScalingTable, LoiterAndDownloadsEfficiencyAgainstTheirIdealTimes) {
 }
 
 TEST(ScalingTable, AnotherBaseline) {
-  const ScalingGroup& rc4 = group_of(sample_report("threads"), "rc4");
+  const ScalingReport report = sample_report("threads");
+  const ScalingGroup& rc4 = group_of(report, "rc4");
   // vs threads' fewest workers (400 ms), and CPU ideals scaled from it.
   EXPECT_NEAR(*row_of(rc4, "threads", 4).vs_baseline, 2.0, 1e-9);
   EXPECT_NEAR(*row_of(rc4, "sequential", 1).vs_baseline, 1.0, 1e-9);
@@ -202,7 +204,8 @@ TEST(NoiseChecks, TooFewRepetitions) {
 }
 
 TEST(NoiseChecks, TheSampleFlagsItsNoisyCases) {
-  const ScalingGroup& delay = group_of(sample_report(), "flags-delay");
+  const ScalingReport report = sample_report();
+  const ScalingGroup& delay = group_of(report, "flags-delay");
   EXPECT_EQ(row_of(delay, "sequential", 1).warnings, std::vector<std::string>{"3 repetitions < 5"});
   EXPECT_EQ(row_of(delay, "threads", 20).warnings.size(), 2u);  // cv and the 1.5 s repetition
   EXPECT_TRUE(row_of(delay, "uring", 20).warnings.empty());

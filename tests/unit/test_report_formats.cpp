@@ -39,7 +39,7 @@ TEST(ReportFormats, TableReadsLikeTheOriginalExperiments) {
   EXPECT_NE(text.find("* more workers than the 2 cores"), std::string::npos);
   // The 2-worker threads row: median, min, max, 5 repetitions, 1.90x twice, ideal 200 ms, 95%.
   bool found = false;
-  for (const std::string& line : lines_of(text)) {
+  for (const std::string& line : lines_of(text.substr(0, text.find("\nloiter (")))) {  // the rc4 table
     if (line.rfind("threads ", 0) != 0 || line.find(" 2 ") == std::string::npos) continue;
     std::istringstream cells(line);
     std::vector<std::string> words;

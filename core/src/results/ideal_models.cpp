@@ -66,8 +66,8 @@ IdealModel IdealModel::for_group(const std::string& workload, const GroupInfo* g
       once.push_back(n.get<double>() * *unit);
     }
     const auto repeat = p.find("repeat");
-    const std::size_t times = repeat != p.end() && repeat->is_number_unsigned() ? repeat->get<std::size_t>() : 1;
-    for (std::size_t r = 0; r < times; ++r) m.loiter_tasks_.insert(m.loiter_tasks_.end(), once.begin(), once.end());
+    const std::int64_t times = repeat != p.end() && repeat->is_number_integer() ? repeat->get<std::int64_t>() : 1;
+    for (std::int64_t r = 0; r < times; ++r) m.loiter_tasks_.insert(m.loiter_tasks_.end(), once.begin(), once.end());
     m.kind_ = Kind::time;
     m.description_ = "loiter: makespan of the list schedule (tasks in submission order, each to the first free worker)";
     return m;
