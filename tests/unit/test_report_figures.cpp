@@ -113,7 +113,6 @@ TEST(ScalingTable, CpuGroupSpeedupsEfficiencyAndCoresMark) {
   EXPECT_TRUE(four.over_cores);
   EXPECT_TRUE(row_of(rc4, "threads", 3).over_cores);
   EXPECT_NEAR(*four.ideal, 0.200, 1e-12);  // past the cores no more is ideal
-  EXPECT_TRUE(report.any_over_cores());
   const ScalingRow& fork = row_of(rc4, "fork", 2);
   EXPECT_NE(fork.error.find("signal 11"), std::string::npos);
   EXPECT_FALSE(fork.speedup);

@@ -43,8 +43,8 @@ void print_report(std::ostream& out, const Suite& suite, const SuiteRun& run, un
       continue;
     }
     out << std::setw(12) << format_seconds(f.median) << std::setw(10) << spread(f) << std::setw(10)
-        << format_factor(f.speedup) << std::setw(10) << format_factor(f.vs_sequential) << std::setw(12) << format_percent(f.efficiency)
-        << std::setw(11) << format_seconds(f.startup_median) << '\n';
+        << format_factor(f.speedup) << std::setw(10) << format_factor(f.vs_sequential) << std::setw(12)
+        << format_percent(f.efficiency) << std::setw(11) << format_seconds(f.startup_median) << '\n';
   }
   out << "\nmedian of " << suite.repetitions << " repetitions; speedup vs the same strategy's fewest workers; "
       << "efficiency = speedup / worker ratio; start-up (Strategy::start) is "

@@ -96,24 +96,6 @@ StrategySummary summarise(const std::vector<const ScalingRow*>& rows) {
 
 }  // namespace
 
-bool ScalingReport::any_over_cores() const {
-  for (const ScalingGroup& g : groups) {
-    for (const ScalingRow& r : g.rows) {
-      if (r.over_cores) return true;
-    }
-  }
-  return false;
-}
-
-bool ScalingReport::any_warnings() const {
-  for (const ScalingGroup& g : groups) {
-    for (const ScalingRow& r : g.rows) {
-      if (!r.warnings.empty()) return true;
-    }
-  }
-  return false;
-}
-
 ScalingReport scaling_report(const ResultsData& data, const std::string& baseline, const NoiseLimits& limits) {
   ScalingReport report;
   report.source = data.path.string();

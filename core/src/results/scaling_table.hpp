@@ -57,9 +57,6 @@ struct ScalingReport {
   unsigned cores = 0;
   NoiseLimits limits;
   std::vector<ScalingGroup> groups;  // in the order the file first lists them
-
-  bool any_over_cores() const;
-  bool any_warnings() const;
 };
 
 ScalingReport scaling_report(const ResultsData& data, const std::string& baseline, const NoiseLimits& limits);
