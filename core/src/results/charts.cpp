@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <string_view>
 
 #include "results/gnuplot_runner.hpp"
 #include "util/statistics.hpp"
@@ -93,28 +94,40 @@ std::optional<ChartPlan> timeline_chart(const Timeline& line) {
     chart.title += ", first " + std::to_string(line.tasks.size()) + " of " + std::to_string(*line.batch_tasks) + " tasks";
   }
   chart.title += ")";
-  // One block per status, so each gets its colour and its key entry.
-  static constexpr std::pair<const char*, const char*> statuses[] = {
-      {"ok", "#3a7d44"}, {"not_found", "#8a8a8a"}, {"error", "#c0392b"}};
+  // One block per status, so each gets its colour and its key entry; a
+  // status the file names otherwise is drawn as an error.
+  struct Look {
+    std::string_view status, colour, title;
+  };
+  static constexpr Look looks[] = {
+      {"ok", "#3a7d44", "ok"}, {"not_found", "#8a8a8a", "not found"}, {"error", "#c0392b", "error"}};
+  const auto look_of = [](const std::string& status) {
+    for (const Look& look : looks) {
+      if (look.status == status) return &look;
+    }
+    return &looks[2];
+  };
   std::string plot;
   unsigned block = 0, lanes = 0;
-  for (const auto& [status, colour] : statuses) {
+  for (const Look& look : looks) {
     std::string rows;
     for (const TaskSpan& t : line.tasks) {
       lanes = std::max(lanes, t.worker + 1);
-      const bool other = status == std::string("error") && t.status != "ok" && t.status != "not_found";
-      if (t.status == status || other) rows += std::to_string(t.worker) + ' ' + number(t.start_ms) + ' ' + number(t.end_ms) + '\n';
+      if (look_of(t.status) == &look) {
+        rows += std::to_string(t.worker) + ' ' + number(t.start_ms) + ' ' + number(t.end_ms) + '\n';
+      }
     }
     if (rows.empty()) continue;
     chart.data += rows + "\n\n";
     plot += std::string(plot.empty() ? "" : ", ") + "datafile index " + std::to_string(block++) +
             " using (($2+$3)/2):1:2:3:($1-0.4):($1+0.4) with boxxyerror fs solid 0.8 border lc rgb 'white' fc rgb '" +
-            colour + "' title '" + (status == std::string("not_found") ? "not found" : status) + "'";
+            std::string(look.colour) + "' title '" + std::string(look.title) + "'";
   }
+  // A lane per worker: each labelled while they are few enough to read.
   chart.commands = "set title " + gnuplot_quoted(chart.title) +
                    "\nset xlabel 'time since the batch started (ms)'\nset ylabel 'worker'\nset yrange [-0.6:" +
-                   std::to_string(lanes) + "-0.4]\nset ytics 1\nset xrange [0:*]\nset grid x\nset key outside right\nplot " +
-                   plot + '\n';
+                   std::to_string(lanes) + "-0.4]\n" + (lanes <= 32 ? "set ytics 1\n" : "") +
+                   "set xrange [0:*]\nset grid x\nset key outside right\nplot " + plot + '\n';
   return chart;
 }
 
