@@ -1,7 +1,9 @@
+// The cells, titles and notes every report format shares, so that they say the same.
+#include "results/report_formats.hpp"
+
 #include <cstdio>
 
 #include "results/figure_text.hpp"
-#include "results/report_formats.hpp"
 #include "util/units.hpp"
 
 namespace concur {
