@@ -67,6 +67,22 @@ struct ServeCommandOptions {
   bool stop_on_stdin_eof = false;  // hidden: set by ServerProcess, whose pipe is the server's stdin
 };
 
+// `concur report FILE.json` and `concur plot FILE.json -o OUT`: read a results file, run nothing.
+struct ReportCommandOptions {
+  std::filesystem::path file;
+  std::string format = "table";  // table, markdown, csv, json, html
+  std::string baseline = "sequential";
+  std::optional<std::filesystem::path> out;  // default: standard output
+  double max_cv_percent = 5;
+};
+struct PlotCommandOptions {
+  std::filesystem::path file;
+  std::filesystem::path out;  // .svg or .png
+  std::string chart = "speedup";  // speedup, timeline, outcomes or all
+  std::string case_name;          // timeline: only this case
+  std::string baseline = "sequential";
+};
+
 int list_command(const CommonOptions& common);
 int flags_command(const CommonOptions& common, const FlagsOptions& options);
 // `concur flags export DIR`: exit 0, or 1 when a file cannot be written.
@@ -80,6 +96,10 @@ int run_child(const CommonOptions& common, const RunCommandOptions& options);
 int check_plugin_command(const std::filesystem::path& file, std::chrono::nanoseconds check_timeout);
 // The child: runs the checks its parent does not tell it to skip.
 int check_plugin_child(const std::filesystem::path& file);
+// Exit 0, or 2 for a file that is no results file or options that do not fit it (or no gnuplot for html).
+int report_command(const ReportCommandOptions& options);
+// Exit 0 with the files written listed on stdout, 2 for bad input or when gnuplot is missing.
+int plot_command(const PlotCommandOptions& options);
 // Exit 0 after SIGINT or SIGTERM, 1 when the server cannot listen, 2 for bad options.
 int serve_command(const ServeCommandOptions& options);
 

@@ -105,6 +105,21 @@ int main(int argc, char** argv) {
   export_cmd->add_option("dir", export_dir, "Folder to write into (created if missing)")->required();
   export_cmd->add_option("--seed", export_seed, "Seed of the flag images (concur serve's --seed)")->capture_default_str();
 
+  ReportCommandOptions report;
+  CLI::App* report_cmd = app.add_subcommand("report", "Speedup tables of a results file: time, speedups, efficiency, knee, noise");
+  report_cmd->add_option("file", report.file, "Results file (JSON) written by concur run")->required();
+  report_cmd->add_option("--format", report.format, "table, markdown, csv, json or html (one page, charts inline)")->capture_default_str();
+  report_cmd->add_option("--baseline", report.baseline, "Strategy every speedup is also given against")->capture_default_str();
+  report_cmd->add_option("-o,--out", report.out, "Write here instead of standard output");
+  report_cmd->add_option("--max-cv", report.max_cv_percent, "Warn about cases whose coefficient of variation exceeds this (%)")->capture_default_str();
+  PlotCommandOptions plot;
+  CLI::App* plot_cmd = app.add_subcommand("plot", "Charts of a results file, drawn with gnuplot: speedup, task timeline, download outcomes");
+  plot_cmd->add_option("file", plot.file, "Results file (JSON) written by concur run")->required();
+  plot_cmd->add_option("-o,--out", plot.out, "Chart file, .svg or .png (several charts: OUT-<chart>-<group>.svg)")->required();
+  plot_cmd->add_option("--chart", plot.chart, "speedup, timeline, outcomes or all")->capture_default_str();
+  plot_cmd->add_option("--case", plot.case_name, "timeline: only this case (loiter/threads/workers:3)");
+  plot_cmd->add_option("--baseline", plot.baseline, "Strategy the speedups are against, when it ran")->capture_default_str();
+
   for (CLI::App* sub : {list, run_cmd, flags_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
   ServeCommandOptions serve;
   CLI::App* serve_cmd = app.add_subcommand(
@@ -163,6 +178,8 @@ int main(int argc, char** argv) {
     if (*export_cmd) return flags_export_command(export_dir, export_seed);
     if (*flags_cmd) return flags_command(common, flags);
     if (*serve_cmd) return serve_command(serve);
+    if (*report_cmd) return report_command(report);
+    if (*plot_cmd) return plot_command(plot);
     return run.child ? run_child(common, run) : run_command(common, run);
   } catch (const std::bad_alloc&) {
     print_error("out of memory");

@@ -4,25 +4,12 @@
 #include <iomanip>
 
 #include "results/case_figures.hpp"
+#include "results/figure_text.hpp"
 #include "suite/param_text.hpp"
 #include "util/units.hpp"
 
 namespace concur {
 namespace {
-
-std::string factor(const std::optional<double>& f) {
-  if (!f) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2fx", *f);
-  return buf;
-}
-
-std::string percent(const std::optional<double>& f) {
-  if (!f) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f%%", *f * 100);
-  return buf;
-}
 
 std::string spread(const CaseFigures& f) {
   if (f.times.size() < 2) return "-";
@@ -56,8 +43,8 @@ void print_report(std::ostream& out, const Suite& suite, const SuiteRun& run, un
       continue;
     }
     out << std::setw(12) << format_seconds(f.median) << std::setw(10) << spread(f) << std::setw(10)
-        << factor(f.speedup) << std::setw(10) << factor(f.vs_sequential) << std::setw(12) << percent(f.efficiency)
-        << std::setw(11) << format_seconds(f.startup_median) << '\n';
+        << format_factor(f.speedup) << std::setw(10) << format_factor(f.vs_sequential) << std::setw(12)
+        << format_percent(f.efficiency) << std::setw(11) << format_seconds(f.startup_median) << '\n';
   }
   out << "\nmedian of " << suite.repetitions << " repetitions; speedup vs the same strategy's fewest workers; "
       << "efficiency = speedup / worker ratio; start-up (Strategy::start) is "

@@ -1,0 +1,12 @@
+// How reports write a speedup ("2.00x") and an efficiency ("85%"), "-" for a figure there is none of.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace concur {
+
+std::string format_factor(const std::optional<double>& factor);
+std::string format_percent(const std::optional<double>& fraction);
+
+}  // namespace concur

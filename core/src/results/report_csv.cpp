@@ -1,0 +1,44 @@
+// The csv format: one header line, then one line per case with plain numbers (seconds, factors, fractions) for spreadsheets.
+#include <cstdio>
+
+#include "results/report_formats.hpp"
+
+namespace concur {
+namespace {
+
+std::string number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.9g", value);
+  return buffer;
+}
+
+std::string number(const std::optional<double>& value) { return value ? number(*value) : std::string(); }
+
+// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
+std::string field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + '"';
+}
+
+}  // namespace
+
+void write_report_csv(std::ostream& out, const ScalingReport& report) {
+  out << "group,workload,strategy,workers,over_cores,repetitions,median_s,min_s,max_s,cv,speedup,speedup_vs_"
+      << field(report.baseline) << ",ideal_s,efficiency,warnings,error\n";
+  for (const ScalingGroup& g : report.groups) {
+    for (const ScalingRow& r : g.rows) {
+      std::string warnings;
+      for (const std::string& w : r.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
+      const bool ok = r.error.empty();
+      out << field(g.group) << ',' << field(g.workload) << ',' << field(r.strategy) << ',' << r.workers << ','
+          << (r.over_cores ? 1 : 0) << ',' << r.repetitions << ',' << (ok ? number(r.median) : "") << ','
+          << (ok ? number(r.min) : "") << ',' << (ok ? number(r.max) : "") << ',' << (ok ? number(r.cv) : "") << ','
+          << number(r.speedup) << ',' << number(r.vs_baseline) << ',' << number(r.ideal) << ','
+          << number(r.efficiency) << ',' << field(warnings) << ',' << field(r.error) << '\n';
+    }
+  }
+}
+
+}  // namespace concur
