@@ -34,6 +34,7 @@ struct RunCommandOptions {
   bool interleave = false;
   std::string startup;  // "timed" or "untimed"; empty: the suite's
   bool verbose = false;
+  bool quiet = false;  // no progress line, no other stderr that is not an error
   std::string case_timeout;                     // duration; empty: the suite's
   std::string memory_limit;                     // size per child; empty: the machine's memory; "0": none
   std::optional<std::filesystem::path> resume;  // an interrupted run's results file
@@ -79,6 +80,12 @@ int run_child(const CommonOptions& common, const RunCommandOptions& options);
 int check_plugin_command(const std::filesystem::path& file, std::chrono::nanoseconds check_timeout);
 // The child: runs the checks its parent does not tell it to skip.
 int check_plugin_child(const std::filesystem::path& file);
+// `concur merge A.json B.json ... -o ALL.json`: exit 0, or 2 when the files are no shards of one run or -o cannot be written.
+struct MergeCommandOptions {
+  std::vector<std::filesystem::path> inputs;
+  std::filesystem::path out;
+};
+int merge_command(const MergeCommandOptions& options);
 // Exit 0 after SIGINT or SIGTERM, 1 when the server cannot listen, 2 for bad options.
 int serve_command(const ServeCommandOptions& options);
 

@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   run_cmd->get_option("--out")->excludes(resume);
   run_cmd->add_flag("--child", run.child, "Run cases for a supervising concur")->group("");
   run_cmd->add_flag("--verbose,-v", run.verbose, "Log each task's start and end live, then results in submission order");
+  run_cmd->add_flag("--quiet,-q", run.quiet, "No progress line on a terminal's stderr (errors are still printed)");
   std::filesystem::path plugin_file;
   CLI::App* check = app.add_subcommand(
       "check-plugin", "Run the conformance checks on one plugin file and print a pass/fail report (exit 0 or 1)");
@@ -97,6 +98,11 @@ int main(int argc, char** argv) {
       "export", "Write DIR/flags/<cc>/<cc>.gif and DIR/flags/manifest.json, the files concur serve serves, for a static web server");
   export_cmd->add_option("dir", export_dir, "Folder to write into (created if missing)")->required();
   export_cmd->add_option("--seed", export_seed, "Seed of the flag images (concur serve's --seed)")->capture_default_str();
+
+  MergeCommandOptions merge;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Combine the results files of one suite's shards into one results file");
+  merge_cmd->add_option("files", merge.inputs, "Results files of the shards (concur run --shard I/N)")->required();
+  merge_cmd->add_option("--out,-o", merge.out, "The combined results file (written whole or not at all)")->required();
 
   for (CLI::App* sub : {list, run_cmd, flags_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
   ServeCommandOptions serve;
@@ -156,6 +162,7 @@ int main(int argc, char** argv) {
     if (*export_cmd) return flags_export_command(export_dir, export_seed);
     if (*flags_cmd) return flags_command(common, flags);
     if (*serve_cmd) return serve_command(serve);
+    if (*merge_cmd) return merge_command(merge);
     return run.child ? run_child(common, run) : run_command(common, run);
   } catch (const std::bad_alloc&) {
     print_error("out of memory");
