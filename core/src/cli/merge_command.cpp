@@ -17,7 +17,16 @@ int merge_command(const MergeCommandOptions& options) {
   }
   try {
     std::vector<ResultsInput> inputs;
-    for (const std::filesystem::path& path : options.inputs) inputs.push_back(read_results_input(path));
+    for (std::size_t i = 0; i < options.inputs.size(); ++i) {
+      for (std::size_t k = 0; k < i; ++k) {
+        std::error_code unknown;  // a file that cannot be found is reported as it is read
+        if (std::filesystem::equivalent(options.inputs[k], options.inputs[i], unknown)) {
+          throw MergeError(options.inputs[i].string() + ": given twice (also as " + options.inputs[k].string() +
+                           "); expected each shard's file once");
+        }
+      }
+      inputs.push_back(read_results_input(options.inputs[i]));
+    }
     const nlohmann::json merged = merge_results(inputs);
     write_results_file(options.out, json_text(merged));
     std::set<std::string> cases;
