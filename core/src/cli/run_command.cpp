@@ -201,7 +201,8 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
     suite = load_with_overrides(options, strategies);
     out = results_path(suite, options.resume ? options.resume : options.out);
     // Said once the suite is known to be runnable: a refused one prints only its error.
-    std::cout << "concur " << version_string << " (" << system.build_type << ", " << system.git_commit << ") on "
+    std::ostream& console = progress.out();
+    console << "concur " << version_string << " (" << system.build_type << ", " << system.git_commit << ") on "
               << system.kernel << ", " << system.online_cores << " cores; suite " << options.suite.string() << '\n';
     if (!journal) journal.emplace(journal_path(out), journal_header(options), false);
     Prepared prepared;
@@ -216,7 +217,7 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
           servers.emplace(profile, ServerProcess({"--profile", profile, "--seed", std::to_string(suite.seed)}))
               .first->second;
       prepared.servers[profile] = server.base_url();
-      std::cout << "started the embedded " << profile << " flag server at " << server.base_url() << " (untimed)\n";
+      console << "started the embedded " << profile << " flag server at " << server.base_url() << " (untimed)\n";
     }
     return prepared;
   };

@@ -89,7 +89,7 @@ std::string RunProgress::text() const {
 }
 
 void RunProgress::draw() {
-  if (!shown_ || !at_line_start_) return;
+  if (!shown_ || !at_line_start_ || total_ == 0) return;  // nothing to tell before the plan
   std::cout.flush();  // what came before the line stays above it
   winsize size{};
   const std::size_t columns = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0 ? size.ws_col : 80;

@@ -21,7 +21,8 @@ class RunProgress {
 
   bool shown() const { return shown_; }
 
-  // The plan's size, and how many of its cases an earlier run finished (--resume).
+  // The plan's size, and how many of its cases an earlier run finished
+  // (--resume). Nothing is drawn before.
   void planned(std::size_t total, std::size_t done);
   void started(const std::string& name);
   void finished();
