@@ -14,9 +14,9 @@ namespace {
 using nlohmann::json;
 
 // A case's one repetition and its mean, as `concur run` writes them (docs/RESULTS.md).
-json case_entries(const std::string& group, const std::string& strategy, int workers) {
+json case_entries(const std::string& group, const std::string& strategy, int workers, std::size_t family) {
   const std::string name = group + "/" + strategy + "/workers:" + std::to_string(workers);
-  json run = {{"name", name},          {"run_name", name},   {"family_index", 0}, {"run_type", "iteration"},
+  json run = {{"name", name},          {"run_name", name},   {"family_index", family}, {"run_type", "iteration"},
               {"group", group},        {"entry", group},     {"workload", group}, {"strategy", strategy},
               {"workers", workers},    {"params", json::object()}, {"repetitions", 1}, {"repetition_index", 0},
               {"real_time", 1.5},      {"cpu_time", 1.0},    {"time_unit", "ms"}};
@@ -48,7 +48,9 @@ ResultsInput shard(const std::string& path, const std::string& shard_text, const
               {"benchmarks", json::array()},
               {"timelines", json::array()}};
   for (const Coordinates& c : cases) {
-    for (const json& b : case_entries(c.group, c.strategy, c.workers)) doc["benchmarks"].push_back(b);
+    for (const json& b : case_entries(c.group, c.strategy, c.workers, doc["timelines"].size())) {
+      doc["benchmarks"].push_back(b);
+    }
     doc["timelines"].push_back({{"name", c.group + "/" + c.strategy + "/workers:" + std::to_string(c.workers)}});
   }
   return results_input(path, doc.dump());

@@ -122,19 +122,12 @@ void append_distinct(std::vector<std::string>& chain, const std::string& value) 
 // The plan is entries x strategies x worker counts, in the suite's order: a
 // shard's cases are a subsequence of it, and each level's order is merged
 // across the shards, so cases split between shards (round robin or in
-// blocks) fall back into place. Without the coordinates on every case, the
-// cases' own orders are merged: each file's kept, files in argument order.
+// blocks) fall back into place. `cases` come in argument order, each file's
+// as it is, which is what stays without the coordinates on every case.
 void order_as_planned(std::vector<CaseEntries>& cases, const std::vector<ResultsInput>& inputs,
                       std::vector<std::string>& group_order) {
   const bool located = std::all_of(cases.begin(), cases.end(), [](const CaseEntries& c) { return c.located; });
-  if (!located) {
-    std::vector<std::vector<std::string>> chains(inputs.size());
-    for (const CaseEntries& c : cases) chains[c.input].push_back(c.name);
-    const auto rank = ranks(merge_orders(chains));
-    std::stable_sort(cases.begin(), cases.end(),
-                     [&](const CaseEntries& a, const CaseEntries& b) { return rank.at(a.name) < rank.at(b.name); });
-    return;
-  }
+  if (!located) return;  // as read: each file's order, files in argument order
   std::vector<std::vector<std::string>> group_chains;
   for (const ResultsInput& input : inputs) {  // the groups each file lists, in the plan's order
     std::vector<std::string> chain;
