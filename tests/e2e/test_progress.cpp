@@ -41,6 +41,14 @@ bool shown(const std::string& out, const std::string& prefix, const std::string&
   return false;
 }
 
+// `text` is in `out`, at the start of a line or right after a cleared one.
+bool starts_a_line(const std::string& out, const std::string& text) {
+  const std::size_t at = out.find(text);
+  if (at == std::string::npos) return false;
+  const std::string before = out.substr(0, at);
+  return before.empty() || before.ends_with('\n') || before.ends_with(clear_line);
+}
+
 class Progress : public Cli {
  protected:
   // Runs concur with `args` in the test's folder, on a pseudo-terminal of
@@ -96,17 +104,25 @@ TEST_F(Progress, ATerminalShowsTheCaseRunningCasesDoneElapsedAndTimeLeft) {
   EXPECT_TRUE(shown(r.out, "[3/3 done] | ", " elapsed | ~", " left")) << r.out;
   // Each case's line, printed by the child, starts a line of its own: the
   // status line was cleared before it.
-  for (const char* c : {"loiter/sequential/workers:1 ", "loiter/threads/workers:1 ", "loiter/threads/workers:2 "}) {
-    const std::size_t at = r.out.find(std::string(c) + "  ");
-    ASSERT_NE(at, std::string::npos) << c << "\n" << r.out;
-    const std::string before = r.out.substr(at >= 3 ? at - 3 : 0, std::min<std::size_t>(at, 3));
-    EXPECT_TRUE(before.ends_with("\n") || before == "\033[K") << c << ": " << json(before).dump();
+  for (const char* c : {"loiter/sequential/workers:1   ", "loiter/threads/workers:1   ", "loiter/threads/workers:2   "}) {
+    EXPECT_TRUE(starts_a_line(r.out, c)) << c << "\n" << r.out;
   }
   // Gone before the report: the tables follow a cleared line.
   const std::size_t last_clear = r.out.rfind(clear_line);
   ASSERT_NE(last_clear, std::string::npos);
   EXPECT_EQ(r.out.find("done]", last_clear), std::string::npos);
   EXPECT_NE(r.out.find("results: o.json"), std::string::npos) << r.out;
+}
+
+// The supervisor's own lines (a case whose process crashed) clear the line too.
+TEST_F(Progress, TheSupervisorsOwnLinesStartALineOfTheirOwn) {
+  write("p.yaml", three_cases);
+  const Result r = concur_on_terminal({"run", "p.yaml", "--out", "o.json", "--plugin-dir",
+                                       std::string(CONCUR_TEST_BAD_PLUGIN_DIR) + "/crasher", "--strategy", "crasher",
+                                       "--workers", "1,3"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_TRUE(starts_a_line(r.out, "loiter/crasher/workers:3: FAILED: killed by signal 11")) << r.out;
+  EXPECT_TRUE(shown(r.out, "[2/2 done] | ", " elapsed | ~", " left")) << r.out;
 }
 
 TEST_F(Progress, QuietLeavesOnlyTheOutputAndNoStatusLine) {
