@@ -27,14 +27,21 @@ const std::string clear_line = "\r\033[K";
 // A status line drawn in `out`: `prefix` after a cleared line, then
 // `middle` after one clock figure (m:ss), then `suffix` after another, at
 // the end of the line. `suffix` empty: `middle` ends it.
-bool shown(const std::string& out, const std::string& prefix, const std::string& middle, const std::string& suffix = "") {
+bool shown(const std::string& out, const std::string& prefix, const std::string& middle,
+           const std::string& suffix = "") {
+  // The position after "<digits>:<2 digits><next>" at `at`, or npos.
   const auto clock_then = [](const std::string& text, std::size_t at, const std::string& next) {
     const std::size_t colon = text.find(':', at);
-    return colon != std::string::npos && colon > at && colon + 3 <= text.size() &&
-           text.compare(colon + 3, next.size(), next) == 0 ? colon + 3 + next.size() : std::string::npos;
+    const auto digits = [&](std::size_t from, std::size_t to) {
+      return from < to && text.find_first_not_of("0123456789", from) >= to;
+    };
+    const bool found = colon != std::string::npos && colon + 3 <= text.size() && digits(at, colon) &&
+                       digits(colon + 1, colon + 3) && text.compare(colon + 3, next.size(), next) == 0;
+    return found ? colon + 3 + next.size() : std::string::npos;
   };
-  for (std::size_t at = out.find(clear_line + prefix); at != std::string::npos; at = out.find(clear_line + prefix, at + 1)) {
-    std::size_t end = clock_then(out, at + 3 + prefix.size(), middle);
+  const std::string start = clear_line + prefix;
+  for (std::size_t at = out.find(start); at != std::string::npos; at = out.find(start, at + 1)) {
+    std::size_t end = clock_then(out, at + start.size(), middle);
     if (end != std::string::npos && !suffix.empty()) end = clock_then(out, end, suffix);
     if (end != std::string::npos && (end == out.size() || out[end] == '\r')) return true;
   }
@@ -104,7 +111,8 @@ TEST_F(Progress, ATerminalShowsTheCaseRunningCasesDoneElapsedAndTimeLeft) {
   EXPECT_TRUE(shown(r.out, "[3/3 done] | ", " elapsed | ~", " left")) << r.out;
   // Each case's line, printed by the child, starts a line of its own: the
   // status line was cleared before it.
-  for (const char* c : {"loiter/sequential/workers:1   ", "loiter/threads/workers:1   ", "loiter/threads/workers:2   "}) {
+  for (const char* c :
+       {"loiter/sequential/workers:1   ", "loiter/threads/workers:1   ", "loiter/threads/workers:2   "}) {
     EXPECT_TRUE(starts_a_line(r.out, c)) << c << "\n" << r.out;
   }
   // Gone before the report: the tables follow a cleared line.

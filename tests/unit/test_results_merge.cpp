@@ -65,12 +65,14 @@ std::vector<std::string> case_order(const json& merged) {
 }
 
 // The plan: rc4 (sequential, threads x [1, 2]), then loiter (threads x [1, 2, 4]).
-const std::vector<std::string> plan = {"rc4/sequential/workers:1", "rc4/threads/workers:1", "rc4/threads/workers:2",
-                                       "loiter/threads/workers:1", "loiter/threads/workers:2", "loiter/threads/workers:4"};
+const std::vector<std::string> plan = {"rc4/sequential/workers:1", "rc4/threads/workers:1",
+                                       "rc4/threads/workers:2",    "loiter/threads/workers:1",
+                                       "loiter/threads/workers:2", "loiter/threads/workers:4"};
 
 TEST(ResultsMerge, RoundRobinShardsComeBackInThePlansOrder) {
-  const json merged = merge_results({shard("a.json", "1/2", {{"rc4", "sequential", 1}, {"rc4", "threads", 2}, {"loiter", "threads", 2}}),
-                                     shard("b.json", "2/2", {{"rc4", "threads", 1}, {"loiter", "threads", 1}, {"loiter", "threads", 4}})});
+  const json merged = merge_results(
+      {shard("a.json", "1/2", {{"rc4", "sequential", 1}, {"rc4", "threads", 2}, {"loiter", "threads", 2}}),
+       shard("b.json", "2/2", {{"rc4", "threads", 1}, {"loiter", "threads", 1}, {"loiter", "threads", 4}})});
   EXPECT_EQ(case_order(merged), plan);
   // Each case's entries stay together, numbered as one run numbers them.
   ASSERT_EQ(merged["benchmarks"].size(), 12u);
@@ -79,8 +81,9 @@ TEST(ResultsMerge, RoundRobinShardsComeBackInThePlansOrder) {
 }
 
 TEST(ResultsMerge, BlocksGivenInAnyOrderComeBackInThePlansOrder) {
-  const json merged = merge_results({shard("b.json", "2/2", {{"loiter", "threads", 1}, {"loiter", "threads", 2}, {"loiter", "threads", 4}}),
-                                     shard("a.json", "1/2", {{"rc4", "sequential", 1}, {"rc4", "threads", 1}, {"rc4", "threads", 2}})});
+  const json merged = merge_results(
+      {shard("b.json", "2/2", {{"loiter", "threads", 1}, {"loiter", "threads", 2}, {"loiter", "threads", 4}}),
+       shard("a.json", "1/2", {{"rc4", "sequential", 1}, {"rc4", "threads", 1}, {"rc4", "threads", 2}})});
   EXPECT_EQ(case_order(merged), plan);
   // Timelines as the files hold them, in argument order.
   ASSERT_EQ(merged["timelines"].size(), 6u);
@@ -109,7 +112,8 @@ TEST(ResultsMerge, TheContextIsTheFirstFilesWithEachShardRecordedAndPluginsUnite
   EXPECT_EQ(context["shards"], json::parse(R"([
     {"path": "a.json", "host_name": "host-a.json", "date": "2026-11-27T10:00:00+00:00", "shard": "1/2"},
     {"path": "b.json", "host_name": "host-b.json", "date": "2026-11-27T10:00:00+00:00"}])"));
-  EXPECT_EQ(context["plugins"], json::parse(R"([{"name": "threads", "sha256": "t1"}, {"name": "tbb", "sha256": "b1"}])"));
+  EXPECT_EQ(context["plugins"],
+            json::parse(R"([{"name": "threads", "sha256": "t1"}, {"name": "tbb", "sha256": "b1"}])"));
   EXPECT_EQ(context["plugin_files"].size(), 2u);
   EXPECT_EQ(context["groups"], json::parse(R"([{"group": "rc4"}, {"group": "loiter"}])"));
   EXPECT_EQ(context["interrupted"]["missing_cases"], json::array({"rc4/threads/workers:4"}));
@@ -145,10 +149,12 @@ TEST(ResultsMerge, RefusesShardsOfAnotherSuiteVersionOrAbi) {
   b = shard("b.json", "2/2", {{"rc4", "threads", 2}});
   b.doc["context"]["concur_version"] = "0.2.0";
   EXPECT_EQ(merge_error({a, b}),
-            "a.json has context.concur_version \"0.1.0\", b.json has \"0.2.0\"; expected shards run by one concur version");
+            "a.json has context.concur_version \"0.1.0\", b.json has \"0.2.0\"; expected shards run by one concur "
+            "version");
   b = shard("b.json", "2/2", {{"rc4", "threads", 2}});
   b.doc["context"]["concur_abi_version"] = 6;
-  EXPECT_EQ(merge_error({a, b}), "a.json has context.concur_abi_version 5, b.json has 6; expected shards run by one concur ABI");
+  EXPECT_EQ(merge_error({a, b}),
+            "a.json has context.concur_abi_version 5, b.json has 6; expected shards run by one concur ABI");
 }
 
 TEST(ResultsMerge, RefusesACaseInTwoFiles) {

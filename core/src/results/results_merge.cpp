@@ -158,9 +158,11 @@ void order_as_planned(std::vector<CaseEntries>& cases, const std::vector<Results
   const auto fewer = [](const std::string& a, const std::string& b) { return std::stod(a) < std::stod(b); };
   for (const auto& [group, chains] : worker_chains) worker_rank[group] = ranks(merge_orders(chains, fewer));
   const auto key = [&](const CaseEntries& c) {
-    return std::tuple(group_rank.at(c.group), strategy_rank.at(c.group).at(c.strategy), worker_rank.at(c.group).at(c.workers));
+    return std::tuple(group_rank.at(c.group), strategy_rank.at(c.group).at(c.strategy),
+                      worker_rank.at(c.group).at(c.workers));
   };
-  std::stable_sort(cases.begin(), cases.end(), [&](const CaseEntries& a, const CaseEntries& b) { return key(a) < key(b); });
+  std::stable_sort(cases.begin(), cases.end(),
+                   [&](const CaseEntries& a, const CaseEntries& b) { return key(a) < key(b); });
 }
 
 // The items of every input's `context.<key>` array, each once (equal JSON), in order of first appearance.
@@ -185,7 +187,9 @@ void check_same(const ResultsInput& first, const ResultsInput& other, const char
 }  // namespace
 
 ResultsInput read_results_input(const std::filesystem::path& path) {
-  if (std::error_code ec; std::filesystem::is_directory(path, ec)) throw MergeError(path.string() + ": is a folder; expected a results file");
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    throw MergeError(path.string() + ": is a folder; expected a results file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw MergeError(path.string() + ": cannot read: " + std::strerror(errno));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -286,7 +290,8 @@ json merge_results(const std::vector<ResultsInput>& inputs) {
       for (const json& m : field(interrupted, "missing_cases")) context["interrupted"]["missing_cases"].push_back(m);
     }
   }
-  return json{{"context", std::move(context)}, {"benchmarks", std::move(benchmarks)}, {"timelines", std::move(timelines)}};
+  return json{
+      {"context", std::move(context)}, {"benchmarks", std::move(benchmarks)}, {"timelines", std::move(timelines)}};
 }
 
 }  // namespace concur

@@ -190,7 +190,8 @@ bool RecordReader::forward(int& fd, int stream) {
 }
 
 void RecordReader::drain() {
-  for (auto [fd, stream] : {std::pair{&hooks_.child_stdout, STDOUT_FILENO}, std::pair{&hooks_.child_stderr, STDERR_FILENO}}) {
+  for (auto [fd, stream] :
+       {std::pair{&hooks_.child_stdout, STDOUT_FILENO}, std::pair{&hooks_.child_stderr, STDERR_FILENO}}) {
     // Non-blocking: a process the child left behind may still hold the pipe open.
     if (*fd >= 0) ::fcntl(*fd, F_SETFL, ::fcntl(*fd, F_GETFL) | O_NONBLOCK);
     while (*fd >= 0 && forward(*fd, stream)) {
