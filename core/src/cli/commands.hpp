@@ -35,6 +35,7 @@ struct RunCommandOptions {
   bool interleave = false;
   std::string startup;  // "timed" or "untimed"; empty: the suite's
   bool verbose = false;
+  bool quiet = false;  // no progress line, no other stderr that is not an error
   std::string case_timeout;                     // duration; empty: the suite's
   std::string memory_limit;                     // size per child; empty: the machine's memory; "0": none
   std::optional<std::filesystem::path> resume;  // an interrupted run's results file
@@ -100,6 +101,12 @@ int check_plugin_child(const std::filesystem::path& file);
 int report_command(const ReportCommandOptions& options);
 // Exit 0 with the files written listed on stdout, 2 for bad input or when gnuplot is missing.
 int plot_command(const PlotCommandOptions& options);
+// `concur merge A.json B.json ... -o ALL.json`: exit 0, or 2 when the files are no shards of one run or -o cannot be written.
+struct MergeCommandOptions {
+  std::vector<std::filesystem::path> inputs;
+  std::filesystem::path out;
+};
+int merge_command(const MergeCommandOptions& options);
 // Exit 0 after SIGINT or SIGTERM, 1 when the server cannot listen, 2 for bad options.
 int serve_command(const ServeCommandOptions& options);
 

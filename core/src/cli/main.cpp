@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   run_cmd->get_option("--out")->excludes(resume);
   run_cmd->add_flag("--child", run.child, "Run cases for a supervising concur")->group("");
   run_cmd->add_flag("--verbose,-v", run.verbose, "Log each task's start and end live, then results in submission order");
+  run_cmd->add_flag("--quiet,-q", run.quiet, "No progress line on a terminal's stderr (errors are still printed)");
   std::filesystem::path plugin_file;
   CLI::App* check = app.add_subcommand(
       "check-plugin", "Run the conformance checks on one plugin file and print a pass/fail report (exit 0 or 1)");
@@ -119,6 +120,10 @@ int main(int argc, char** argv) {
   plot_cmd->add_option("--chart", plot.chart, "speedup, timeline, outcomes or all")->capture_default_str();
   plot_cmd->add_option("--case", plot.case_name, "timeline: only this case (loiter/threads/workers:3)");
   plot_cmd->add_option("--baseline", plot.baseline, "Strategy the speedups are against, when it ran")->capture_default_str();
+  MergeCommandOptions merge;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Combine the results files of one suite's shards into one results file");
+  merge_cmd->add_option("files", merge.inputs, "Results files of the shards (concur run --shard I/N)")->required();
+  merge_cmd->add_option("--out,-o", merge.out, "The combined results file (written whole or not at all)")->required();
 
   for (CLI::App* sub : {list, run_cmd, flags_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
   ServeCommandOptions serve;
@@ -180,6 +185,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return serve_command(serve);
     if (*report_cmd) return report_command(report);
     if (*plot_cmd) return plot_command(plot);
+    if (*merge_cmd) return merge_command(merge);
     return run.child ? run_child(common, run) : run_command(common, run);
   } catch (const std::bad_alloc&) {
     print_error("out of memory");

@@ -2,12 +2,15 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
 
 #include "cli/commands.hpp"
+#include "cli/run_progress.hpp"
 #include "concur/version.hpp"
 #include "host/plugin_loader.hpp"
 #include "results/report.hpp"
@@ -160,6 +163,9 @@ int run_cases(const CommonOptions& common, const RunCommandOptions& options) {
 }  // namespace
 
 int run_child(const CommonOptions& common, const RunCommandOptions& options) {
+  // A supervisor drawing a progress line reads this output through a pipe:
+  // each line is to reach it as it is written, as it would reach a terminal.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   try {
     limit_memory(memory_limit(options));
     return run_cases(common, options);
@@ -201,17 +207,22 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
   SupervisorOptions supervisor;
   supervisor.arguments = options.arguments;
   for (const CaseRecord& r : finished) supervisor.done.insert(r.name);
+  RunProgress progress(!options.quiet);
   supervisor.prepare = [&](const PlanRecord& plan) {
     std::vector<std::string> strategies;
     for (const PluginInfo& p : plan.plugins) strategies.push_back(p.name);
     suite = load_with_overrides(options, strategies);
     out = results_path(suite, options.resume ? options.resume : options.out);
     // Said once the suite is known to be runnable: a refused one prints only its error.
-    std::cout << "concur " << version_string << " (" << system.build_type << ", " << system.git_commit << ") on "
+    std::ostream& console = progress.out();
+    console << "concur " << version_string << " (" << system.build_type << ", " << system.git_commit << ") on "
               << system.kernel << ", " << system.online_cores << " cores; suite " << options.suite.string() << '\n';
     if (!journal) journal.emplace(journal_path(out), journal_header(options), false);
     Prepared prepared;
     prepared.case_timeout = suite.case_timeout;
+    progress.planned(plan.cases.size(), static_cast<std::size_t>(std::count_if(
+                                            plan.cases.begin(), plan.cases.end(),
+                                            [&](const Case& c) { return supervisor.done.count(c.name) > 0; })));
     for (const Case& c : plan.cases) {
       const std::string profile = embedded_server_profile(suite.entries.at(c.entry));
       if (profile.empty() || servers.count(profile) || supervisor.done.count(c.name)) continue;
@@ -219,19 +230,30 @@ int run_command(const CommonOptions&, const RunCommandOptions& options) {
           servers.emplace(profile, ServerProcess({"--profile", profile, "--seed", std::to_string(suite.seed)}))
               .first->second;
       prepared.servers[profile] = server.base_url();
-      std::cout << "started the embedded " << profile << " flag server at " << server.base_url() << " (untimed)\n";
+      console << "started the embedded " << profile << " flag server at " << server.base_url() << " (untimed)\n";
     }
     return prepared;
   };
-  supervisor.finished = [&](const CaseRecord& record) { journal->append(case_json(record)); };
+  supervisor.finished = [&](const CaseRecord& record) {
+    journal->append(case_json(record));
+    progress.finished();
+  };
+  if (progress.shown()) {
+    supervisor.started = [&](const std::string& name) { progress.started(name); };
+    supervisor.tick = [&] { progress.tick(); };
+    supervisor.output = [&](int stream, std::string_view bytes) { progress.forward(stream, bytes); };
+  }
 
   SupervisedRun supervised;
   try {
-    supervised = supervise(supervisor, std::cout);
+    supervised = supervise(supervisor, progress.out());
+    progress.clear();
   } catch (const ConfigError& e) {
+    progress.clear();
     print_error(e.what());
     return exit_usage;
   } catch (const std::exception& e) {
+    progress.clear();
     print_error(e.what());
     return exit_case_failed;
   }

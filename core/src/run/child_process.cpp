@@ -75,9 +75,14 @@ int SignalWatch::take() {
   return static_cast<int>(info.ssi_signo);
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& arguments) {
+ChildProcess::ChildProcess(const std::vector<std::string>& arguments, bool capture_output) {
   auto [control_read, control_write] = make_pipe();
   auto [records_read, records_write] = make_pipe();
+  std::pair<UniqueFd, UniqueFd> out, err;
+  if (capture_output) {
+    out = make_pipe();
+    err = make_pipe();
+  }
   std::vector<std::string> args{"concur"};
   args.insert(args.end(), arguments.begin(), arguments.end());
   args.push_back("--child");
@@ -89,6 +94,10 @@ ChildProcess::ChildProcess(const std::vector<std::string>& arguments) {
   // dup2 clears close-on-exec on the copies: the child keeps exactly these.
   posix_spawn_file_actions_adddup2(&setup.actions, control_read.get(), STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&setup.actions, records_write.get(), child_record_fd);
+  if (capture_output) {
+    posix_spawn_file_actions_adddup2(&setup.actions, out.second.get(), STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&setup.actions, err.second.get(), STDERR_FILENO);
+  }
   posix_spawnattr_setpgroup(&setup.attr, 0);  // a group of its own: killing it takes everything the child started
   setup.fresh_signals(POSIX_SPAWN_SETPGROUP);
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe");
@@ -97,6 +106,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& arguments) {
   }
   control_ = std::move(control_write);
   records_ = std::move(records_read);
+  stdout_ = std::move(out.first);
+  stderr_ = std::move(err.first);
 }
 
 void ChildProcess::instruct(const std::string& text) {
@@ -134,23 +145,56 @@ Wait RecordReader::next(std::string& line, ChildClock::time_point deadline, int&
       buffer_.erase(0, end + 1);
       return Wait::line;
     }
-    pollfd fds[2] = {{fd_, POLLIN, 0}, {signals_.fd(), POLLIN, 0}};
-    int timeout = -1;
+    // A negative descriptor is one poll skips: a stream not captured, or ended.
+    pollfd fds[4] = {{fd_, POLLIN, 0},
+                     {signals_.fd(), POLLIN, 0},
+                     {hooks_.child_stdout, POLLIN, 0},
+                     {hooks_.child_stderr, POLLIN, 0}};
+    long long timeout = hooks_.tick ? 1000 : 60'000;
     if (deadline != ChildClock::time_point::max()) {
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - ChildClock::now()).count();
       if (left <= 0) return Wait::timed_out;
-      timeout = static_cast<int>(std::min<long long>(left, 60'000));
+      timeout = std::min<long long>(left, timeout);
     }
-    const int r = ::poll(fds, 2, timeout);
+    const int r = ::poll(fds, 4, static_cast<int>(timeout));
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) fail("poll", errno);
+    if (r == 0 && hooks_.tick) hooks_.tick();
     if ((fds[1].revents & POLLIN) && (signal = signals_.take()) != 0) return Wait::signalled;
+    // The child's output before its records: a case's console line comes before the record that ends it.
+    if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) forward(hooks_.child_stdout, STDOUT_FILENO);
+    if (fds[3].revents & (POLLIN | POLLHUP | POLLERR)) forward(hooks_.child_stderr, STDERR_FILENO);
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       char chunk[65536];
       const ssize_t n = ::read(fd_, chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return Wait::closed;
       buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+}
+
+bool RecordReader::forward(int& fd, int stream) {
+  char chunk[65536];
+  ssize_t n;
+  do {
+    n = ::read(fd, chunk, sizeof chunk);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == EAGAIN) return false;
+  if (n <= 0) {
+    fd = -1;
+    return false;
+  }
+  if (hooks_.output) hooks_.output(stream, std::string_view(chunk, static_cast<std::size_t>(n)));
+  return true;
+}
+
+void RecordReader::drain() {
+  for (auto [fd, stream] :
+       {std::pair{&hooks_.child_stdout, STDOUT_FILENO}, std::pair{&hooks_.child_stderr, STDERR_FILENO}}) {
+    // Non-blocking: a process the child left behind may still hold the pipe open.
+    if (*fd >= 0) ::fcntl(*fd, F_SETFL, ::fcntl(*fd, F_GETFL) | O_NONBLOCK);
+    while (*fd >= 0 && forward(*fd, stream)) {
     }
   }
 }

@@ -3,11 +3,14 @@
 
 #include <signal.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -50,12 +53,16 @@ class SignalWatch {
 class ChildProcess {
  public:
   // Runs this concur with `arguments` (argv[0] excluded) and --child appended.
-  explicit ChildProcess(const std::vector<std::string>& arguments);
+  // With `capture_output`, the child's standard output and error are pipes
+  // read through output(); otherwise they are this process's.
+  explicit ChildProcess(const std::vector<std::string>& arguments, bool capture_output = false);
   ~ChildProcess() { end(SIGKILL, std::chrono::seconds(0)); }
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   int records() const { return records_.get(); }
+  // The read end of the child's STDOUT_FILENO or STDERR_FILENO; -1 when not captured.
+  int output(int stream) const { return (stream == STDOUT_FILENO ? stdout_ : stderr_).get(); }
 
   // Writes `text` to the child's standard input and closes it. A child that
   // is already gone is not an error here: its exit says why.
@@ -70,21 +77,39 @@ class ChildProcess {
  private:
   pid_t pid_ = -1;
   int status_ = 0;
-  UniqueFd control_, records_;
+  UniqueFd control_, records_, stdout_, stderr_;
 };
 
 enum class Wait { line, closed, timed_out, signalled };
 
+// What a RecordReader does besides reading records; all optional.
+struct ReaderHooks {
+  // A captured child's output (ChildProcess::output, -1 for none), each
+  // chunk handed to `output` with its stream (STDOUT_FILENO, STDERR_FILENO) as it comes.
+  int child_stdout = -1, child_stderr = -1;
+  std::function<void(int stream, std::string_view bytes)> output;
+  // Called about once a second while no record comes.
+  std::function<void()> tick;
+};
+
 // Lines from a child's record descriptor, with a deadline and the signals watched.
 class RecordReader {
  public:
-  RecordReader(int fd, SignalWatch& signals) : fd_(fd), signals_(signals) {}
+  RecordReader(int fd, SignalWatch& signals, ReaderHooks hooks = {})
+      : fd_(fd), signals_(signals), hooks_(std::move(hooks)) {}
   // `deadline`: ChildClock::time_point::max() for none.
   Wait next(std::string& line, ChildClock::time_point deadline, int& signal);
+  // Once the child is gone: hands on what is left of its captured output, without waiting.
+  void drain();
 
  private:
+  // Reads one chunk of a captured stream and hands it on; false when none
+  // was there (non-blocking) or at its end (`fd` is then -1).
+  bool forward(int& fd, int stream);
+
   int fd_;
   SignalWatch& signals_;
+  ReaderHooks hooks_;
   std::string buffer_;
 };
 

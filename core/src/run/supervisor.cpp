@@ -56,8 +56,9 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
 
   for (;;) {
     out.flush();  // the child writes to the same console: what came before must appear before it
-    ChildProcess child(options.arguments);
-    RecordReader reader(child.records(), signals);
+    ChildProcess child(options.arguments, static_cast<bool>(options.output));
+    RecordReader reader(child.records(), signals,
+                        {child.output(STDOUT_FILENO), child.output(STDERR_FILENO), options.output, options.tick});
     std::string current;  // the case this child is running
     // A child is never silent for longer than the case time limit: not in a
     // case, not between two, not on its way out (a plugin whose teardown hangs).
@@ -71,6 +72,7 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
       const Wait w = reader.next(line, deadline, signal);
       if (w == Wait::signalled) {
         child.end(SIGTERM, std::chrono::seconds(3));
+        reader.drain();
         run.signal = signal;
         return run;
       }
@@ -99,6 +101,7 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
         const std::string name = record.at("start").get<std::string>();
         if (name == current) continue;  // its next repetition: the limit is per case
         current = name;
+        if (options.started) options.started(name);
       } else if (record.contains("case")) {
         end_case(case_from_json(record.at("case")));
         current.clear();
@@ -109,6 +112,7 @@ SupervisedRun supervise(const SupervisorOptions& options, std::ostream& out) {
       }
       deadline = Clock::now() + prepared.case_timeout;
     }
+    reader.drain();  // what the child said last comes before what is said of its end
     const std::string limit = format_duration(prepared.case_timeout);
 
     if (!run.plan) {  // refused the suite (exit 2 and its message) or died before planning

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "run/child_records.hpp"
@@ -29,6 +30,14 @@ struct SupervisorOptions {
   std::function<Prepared(const PlanRecord&)> prepare;
   // Each case as it ends (journaled before the next begins).
   std::function<void(const CaseRecord&)> finished;
+  // For a progress display, all optional: each case as it begins (its first
+  // repetition); a call about once a second while a child runs; and, when
+  // `output` is set, the children's standard output and error (stream
+  // STDOUT_FILENO or STDERR_FILENO), which then reach the console only
+  // through it, so that a status line can make room for them.
+  std::function<void(const std::string&)> started;
+  std::function<void()> tick;
+  std::function<void(int stream, std::string_view bytes)> output;
 };
 
 struct SupervisedRun {
