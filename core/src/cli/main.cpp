@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "cli/commands.hpp"
+#include "cli/gate_options.hpp"
 #include "cli/option_checks.hpp"
 #include "util/units.hpp"
 #include "concur/version.hpp"
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--seed", export_seed, "Seed of the flag images (concur serve's --seed)")->capture_default_str();
 
   for (CLI::App* sub : {list, run_cmd, flags_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
+  GateCommands gate(app, common);  // compare, calibrate, ab
   ServeCommandOptions serve;
   CLI::App* serve_cmd = app.add_subcommand(
       "serve", "Serve the flag files over HTTP on 127.0.0.1 with seeded faults, until SIGINT or SIGTERM");
@@ -156,6 +158,7 @@ int main(int argc, char** argv) {
     if (*export_cmd) return flags_export_command(export_dir, export_seed);
     if (*flags_cmd) return flags_command(common, flags);
     if (*serve_cmd) return serve_command(serve);
+    if (const std::optional<int> code = gate.dispatch(common)) return *code;
     return run.child ? run_child(common, run) : run_command(common, run);
   } catch (const std::bad_alloc&) {
     print_error("out of memory");
