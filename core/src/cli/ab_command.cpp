@@ -32,13 +32,7 @@ int ab_command(const CommonOptions& common, const AbCommandOptions& options) {
   const std::filesystem::path self = this_executable();
   Side a{'A', options.a_exec.value_or(self), options.a_dir, {}};
   Side b{'B', options.b_exec.value_or(self), options.b_dir, {}};
-  double threshold = 0;
-  try {
-    threshold = parse_threshold(options.threshold);
-  } catch (const std::invalid_argument& e) {
-    print_error("--threshold: " + std::string(e.what()));
-    return exit_usage;
-  }
+  const double threshold = parse_threshold(options.threshold);  // checked as the command line was parsed
   if (a.label() == b.label()) {
     std::cerr << "concur ab: A and B are the same build and plugins: an A/A run, which should find no change\n";
   }

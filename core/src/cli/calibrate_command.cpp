@@ -1,8 +1,10 @@
 // `concur calibrate SUITE`: the A/A run. The suite runs --runs times unchanged; each benchmark's run-to-run noise sets its threshold in the baseline written.
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include "cli/commands.hpp"
 #include "cli/gate_options.hpp"
@@ -32,17 +34,20 @@ std::filesystem::path default_out(const ResultsData& last, const std::filesystem
 }
 
 void print_noise(const Calibration& calibration) {
-  std::cout << "benchmark  run medians (real)  between runs  within a run  threshold\n";
+  std::size_t width = std::string_view("benchmark").size();
+  for (const BenchmarkNoise& b : calibration.benchmarks) width = std::max(width, b.run_name.size());
+  const auto padded = [&](const std::string& name) { return name + std::string(width - name.size() + 2, ' '); };
+  std::cout << padded("benchmark") << "between runs  within a run  threshold  run medians (real_time)\n";
   for (const BenchmarkNoise& b : calibration.benchmarks) {
+    char figures[64];
+    std::snprintf(figures, sizeof figures, "%11.2f%%  %11.2f%%  %8.2f%%  ", b.between_runs * 100, b.within_run * 100,
+                  b.threshold * 100);
     std::string medians;
     for (double m : b.run_medians_ns) medians += (medians.empty() ? "" : ", ") + format_seconds(m / 1e9);
-    char figures[96];
-    std::snprintf(figures, sizeof figures, "%.2f%%  %.2f%%  %.2f%%", b.between_runs * 100, b.within_run * 100,
-                  b.threshold * 100);
-    std::cout << b.run_name << "  " << medians << "  " << figures << '\n';
+    std::cout << padded(b.run_name) << figures << medians << '\n';
   }
   for (const std::string& name : calibration.skipped) {
-    std::cout << name << "  failed or missing in a run: no threshold (compare uses its default)\n";
+    std::cout << padded(name) << "failed or missing in a run: no threshold (compare uses its default)\n";
   }
 }
 

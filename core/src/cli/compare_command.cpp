@@ -13,6 +13,7 @@ int compare_command(const CompareCommandOptions& options) {
   try {
     const ResultsData base = read_results(options.base);
     const ResultsData next = read_results(options.next);
+    // --threshold was checked as the command line was parsed.
     report = compare_results(base, next, {parse_threshold(options.threshold), default_alpha});
   } catch (const ResultsReadError& e) {
     print_error(e.what());

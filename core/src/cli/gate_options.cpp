@@ -41,7 +41,7 @@ CLI::Validator threshold_check() {
 
 void add_verdict_options(CLI::App* sub, std::string& threshold, std::string& format) {
   sub->add_option("--threshold", threshold,
-                  "Default threshold of a change (5% or 0.05), under the suite's and the baseline's calibration")
+                  "Default threshold of a change (5% or 0.05), for benchmarks neither the suite nor a calibration gives one")
       ->check(threshold_check())
       ->capture_default_str();
   sub->add_option("--format", format, "Report as text, markdown (a GitHub job summary) or json")

@@ -1,7 +1,6 @@
 #include "gate/report_format.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
