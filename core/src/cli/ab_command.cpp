@@ -45,12 +45,9 @@ int ab_command(const CommonOptions& common, const AbCommandOptions& options) {
       std::cerr << "concur ab: round " << round + 1 << " of " << options.rounds << ": " << side->letter << '\n';
       const std::filesystem::path out =
           folder.path() / (std::string(1, side->letter) + "-" + std::to_string(round + 1) + ".json");
-      std::vector<std::string> args{"run", options.suite.string(), "--out", out.string(), "--repetitions",
-                                    std::to_string(options.repetitions)};
-      for (const auto& dir : common.plugin_dirs) args.insert(args.end(), {"--plugin-dir", dir.string()});
-      if (side->plugin_dir) args.insert(args.end(), {"--plugin-dir", side->plugin_dir->string()});
-      const std::vector<std::string> passed = run_arguments(options.run);
-      args.insert(args.end(), passed.begin(), passed.end());
+      std::vector<std::filesystem::path> plugin_dirs = common.plugin_dirs;
+      if (side->plugin_dir) plugin_dirs.push_back(*side->plugin_dir);  // last: it replaces same-named plugins
+      const std::vector<std::string> args = run_arguments(options.suite, out, plugin_dirs, options.run);
       const int code = run_concur(side->executable, args, !options.verbose);
       // exit 1: a case failed, its results are written and it is reported as an error.
       if (code != exit_ok && code != exit_case_failed) {

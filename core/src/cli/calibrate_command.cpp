@@ -66,11 +66,7 @@ int calibrate_command(const CommonOptions& common, const CalibrateCommandOptions
   for (unsigned i = 1; i <= options.runs; ++i) {
     std::cerr << "concur calibrate: run " << i << " of " << options.runs << '\n';
     files.push_back(folder.path() / ("run-" + std::to_string(i) + ".json"));
-    std::vector<std::string> args{"run", options.suite.string(), "--out", files.back().string()};
-    for (const auto& dir : common.plugin_dirs) args.insert(args.end(), {"--plugin-dir", dir.string()});
-    if (options.repetitions) args.insert(args.end(), {"--repetitions", std::to_string(*options.repetitions)});
-    const std::vector<std::string> passed = run_arguments(options.run);
-    args.insert(args.end(), passed.begin(), passed.end());
+    const std::vector<std::string> args = run_arguments(options.suite, files.back(), common.plugin_dirs, options.run);
     const int code = run_concur(this_executable(), args, !options.verbose);
     if (code == exit_case_failed) {
       failed_cases = true;  // its results are written; the failed cases get no threshold

@@ -69,6 +69,7 @@ struct ServeCommandOptions {
 // compare, calibrate and ab (docs/GATE.md): exit 0 ok, 1 a regression or a failed benchmark, 2 bad input.
 // The `concur run` options calibrate and ab hand on to every run they start.
 struct PassedRunOptions {
+  std::optional<unsigned> repetitions;  // empty: the suite's
   std::vector<std::string> strategies;
   std::vector<unsigned> workers;
   std::string filter;
@@ -83,17 +84,15 @@ struct CompareCommandOptions {
 struct CalibrateCommandOptions {
   std::filesystem::path suite;
   PassedRunOptions run;
-  std::optional<unsigned> repetitions;
   unsigned runs = 3;
   std::optional<std::filesystem::path> out;
   bool verbose = false;  // show each run's output
 };
 struct AbCommandOptions {
   std::filesystem::path suite;
-  PassedRunOptions run;
+  PassedRunOptions run;  // its repetitions, per round and side, default to 1: the rounds are the samples
   std::optional<std::filesystem::path> a_dir, b_dir, a_exec, b_exec;
   unsigned rounds = 10;
-  unsigned repetitions = 1;  // per round and side
   std::string threshold = "5%";
   std::string format = "text";
   bool verbose = false;

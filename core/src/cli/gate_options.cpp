@@ -12,7 +12,10 @@ namespace concur::cli {
 namespace {
 
 // The options of `concur run` that calibrate and ab hand on, with run's own checks.
-void add_run_options(CLI::App* sub, PassedRunOptions& run) {
+void add_run_options(CLI::App* sub, PassedRunOptions& run, const std::string& repetitions_help) {
+  CLI::Option* repetitions = sub->add_option("--repetitions,-r", run.repetitions, repetitions_help)
+                                 ->check(integer_in(1, concur::suite_params::max_repetitions));
+  if (run.repetitions) repetitions->default_str(std::to_string(*run.repetitions));
   sub->add_option("--strategy,-s", run.strategies, "Strategies to run, replacing the suite's (a,b or repeated)")
       ->delimiter(',');
   sub->add_option("--workers,-w", run.workers, "Worker counts, replacing the suite's (1,2,4)")
@@ -67,8 +70,12 @@ double parse_threshold(std::string_view text) {
   return value;
 }
 
-std::vector<std::string> run_arguments(const PassedRunOptions& options) {
-  std::vector<std::string> args;
+std::vector<std::string> run_arguments(const std::filesystem::path& suite, const std::filesystem::path& out,
+                                       const std::vector<std::filesystem::path>& plugin_dirs,
+                                       const PassedRunOptions& options) {
+  std::vector<std::string> args{"run", suite.string(), "--out", out.string()};
+  for (const auto& dir : plugin_dirs) args.insert(args.end(), {"--plugin-dir", dir.string()});
+  if (options.repetitions) args.insert(args.end(), {"--repetitions", std::to_string(*options.repetitions)});
   const auto joined = [](const auto& values) {
     std::string text;
     for (const auto& v : values) {
@@ -103,9 +110,7 @@ GateCommands::GateCommands(CLI::App& app, CommonOptions& common) {
       ->capture_default_str();
   calibrate_->add_option("--out,-o", calibrate_options_.out,
                          "Baseline file (default results/<suite>-calibration-<UTC time>.json)");
-  calibrate_->add_option("--repetitions,-r", calibrate_options_.repetitions, "Timed repetitions per case")
-      ->check(integer_in(1, concur::suite_params::max_repetitions));
-  add_run_options(calibrate_, calibrate_options_.run);
+  add_run_options(calibrate_, calibrate_options_.run, "Timed repetitions per case (default: the suite's)");
   calibrate_->add_flag("--verbose,-v", calibrate_options_.verbose, "Show each run's own output");
 
   ab_ = app.add_subcommand(
@@ -118,10 +123,8 @@ GateCommands::GateCommands(CLI::App& app, CommonOptions& common) {
   ab_->add_option("--rounds", ab_options_.rounds, "Rounds; each runs A and B once")
       ->check(integer_in(1, 1000))
       ->capture_default_str();
-  ab_->add_option("--repetitions,-r", ab_options_.repetitions, "Timed repetitions per case in each run")
-      ->check(integer_in(1, concur::suite_params::max_repetitions))
-      ->capture_default_str();
-  add_run_options(ab_, ab_options_.run);
+  ab_options_.run.repetitions = 1;  // the rounds are the samples; a few repetitions each only lengthen them
+  add_run_options(ab_, ab_options_.run, "Timed repetitions per case in each run");
   add_verdict_options(ab_, ab_options_.threshold, ab_options_.format);
   ab_->add_flag("--verbose,-v", ab_options_.verbose, "Show each run's own output");
 

@@ -1,6 +1,7 @@
 // The compare, calibrate and ab subcommands' options on CLI11, the dispatch to them, and what they hand on to each run.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,7 +35,10 @@ class GateCommands {
 // "5%" or "0.05" as a fraction above 0. Throws std::invalid_argument saying what was expected.
 double parse_threshold(std::string_view text);
 
-// `concur run` arguments for the options handed on: --strategy, --workers, --filter, --set, ...
-std::vector<std::string> run_arguments(const PassedRunOptions& options);
+// The arguments of one `concur run` of `suite` into `out`, with the plugin
+// folders and the options handed on (--repetitions, --strategy, --filter, --set, ...).
+std::vector<std::string> run_arguments(const std::filesystem::path& suite, const std::filesystem::path& out,
+                                       const std::vector<std::filesystem::path>& plugin_dirs,
+                                       const PassedRunOptions& options);
 
 }  // namespace concur::cli

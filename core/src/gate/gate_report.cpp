@@ -21,8 +21,7 @@ void add_power_warnings(GateReport& report, const std::string& samples,
   constexpr std::size_t enough = 9;
   std::map<std::pair<std::size_t, std::size_t>, std::vector<GateRow*>> by_size;
   for (GateRow& row : report.rows) {
-    const bool timed = row.verdict != Verdict::added && row.verdict != Verdict::removed && row.verdict != Verdict::error;
-    if (timed && std::min(row.base_n, row.new_n) < enough) by_size[{row.base_n, row.new_n}].push_back(&row);
+    if (row.timed() && std::min(row.base_n, row.new_n) < enough) by_size[{row.base_n, row.new_n}].push_back(&row);
   }
   for (const auto& [sizes, rows] : by_size) {
     const double smallest = min_p(sizes.first, sizes.second);

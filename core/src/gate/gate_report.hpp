@@ -23,6 +23,9 @@ struct GateRow {
   double p_value = 1;
   Threshold threshold;
   std::string note;  // the error message of a failed run; why the test cannot decide
+
+  // Timed on both sides and tested: not added, removed or failed.
+  bool timed() const { return verdict != Verdict::added && verdict != Verdict::removed && verdict != Verdict::error; }
 };
 
 struct GateReport {

@@ -18,21 +18,17 @@ std::string printf_text(const char* format, double value) {
   return buffer;
 }
 
-bool timed(const GateRow& row) {
-  return row.verdict != Verdict::added && row.verdict != Verdict::removed && row.verdict != Verdict::error;
-}
-
 std::string time_text(double ns, std::size_t n) { return n == 0 ? "-" : format_seconds(ns / 1e9); }
 std::string percent(double fraction) { return printf_text("%+.1f%%", fraction * 100); }
 
 std::string change_text(const GateRow& row) {
-  if (!timed(row)) return "-";
+  if (!row.timed()) return "-";
   std::string text = percent(row.change);
   if (row.change_low && row.change_high) text += " [" + percent(*row.change_low) + ", " + percent(*row.change_high) + "]";
   return text;
 }
 
-std::string p_text(const GateRow& row) { return timed(row) ? printf_text("%.3g", row.p_value) : "-"; }
+std::string p_text(const GateRow& row) { return row.timed() ? printf_text("%.3g", row.p_value) : "-"; }
 
 std::string threshold_text(const GateRow& row) {
   return printf_text("%.3g%%", row.threshold.value * 100) + " (" + row.threshold.source + ")";
@@ -171,7 +167,7 @@ json report_json(const GateReport& report) {
              {"new", {{"n", r.new_n}, {"real_median_ns", r.new_real_ns}, {"cpu_median_ns", r.new_cpu_ns}}},
              {"threshold", r.threshold.value},
              {"threshold_source", r.threshold.source}};
-    if (timed(r)) {
+    if (r.timed()) {
       row["change"] = r.change;
       row["p_value"] = r.p_value;
       if (r.change_low && r.change_high) row["change_interval"] = {*r.change_low, *r.change_high};

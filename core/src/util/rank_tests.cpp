@@ -79,7 +79,8 @@ RankTest mann_whitney_u(const std::vector<double>& x, const std::vector<double>&
   const double u_max = std::max(result.statistic, nd * md - result.statistic);
 
   if (ties.empty() && n * m <= 2500) {
-    const std::vector<double> counts = mann_whitney_counts(n, m);
+    // U's distribution is the same with the samples swapped; the smaller one as m keeps the table small.
+    const std::vector<double> counts = mann_whitney_counts(std::max(n, m), std::min(n, m));
     double tail = 0;  // arrangements with U >= u_max
     for (auto u = static_cast<std::size_t>(std::llround(u_max)); u < counts.size(); ++u) tail += counts[u];
     result.p_value = std::min(1.0, 2 * tail / binomial(n + m, n));
