@@ -22,14 +22,9 @@ GateReport compare_results(const ResultsData& base, const ResultsData& next, con
     row.new_n = n.real_ns.size();
     row.new_real_ns = median(n.real_ns);
     row.new_cpu_ns = median(n.cpu_ns);
-    if (!b && n.error.empty()) {
-      row.verdict = Verdict::added;
-      report.rows.push_back(std::move(row));
-      continue;
-    }
-    if (!b) {  // a new benchmark that fails: an error all the same
-      row.verdict = Verdict::error;
-      row.note = "new: " + n.error;
+    if (!b) {  // added; one that fails is an error all the same
+      row.verdict = n.error.empty() ? Verdict::added : Verdict::error;
+      if (!n.error.empty()) row.note = "new: " + n.error;
       report.rows.push_back(std::move(row));
       continue;
     }
