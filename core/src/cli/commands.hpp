@@ -84,6 +84,41 @@ struct PlotCommandOptions {
   std::string baseline = "sequential";
 };
 
+// compare, calibrate and ab (docs/GATE.md): exit 0 ok, 1 a regression or a failed benchmark, 2 bad input.
+// The `concur run` options calibrate and ab hand on to every run they start.
+struct PassedRunOptions {
+  std::optional<unsigned> repetitions;  // empty: the suite's
+  std::vector<std::string> strategies;
+  std::vector<unsigned> workers;
+  std::string filter;
+  std::vector<std::string> sets;
+  std::string case_timeout, startup, memory_limit;
+};
+struct CompareCommandOptions {
+  std::filesystem::path base, next;
+  std::string threshold = "5%";  // the default, under the suite's and the calibration's
+  std::string format = "text";
+};
+struct CalibrateCommandOptions {
+  std::filesystem::path suite;
+  PassedRunOptions run;
+  unsigned runs = 3;
+  std::optional<std::filesystem::path> out;
+  bool verbose = false;  // show each run's output
+};
+struct AbCommandOptions {
+  std::filesystem::path suite;
+  PassedRunOptions run;  // its repetitions, per round and side, default to 1: the rounds are the samples
+  std::optional<std::filesystem::path> a_dir, b_dir, a_exec, b_exec;
+  unsigned rounds = 10;
+  std::string threshold = "5%";
+  std::string format = "text";
+  bool verbose = false;
+};
+
+int compare_command(const CompareCommandOptions& options);
+int calibrate_command(const CommonOptions& common, const CalibrateCommandOptions& options);
+int ab_command(const CommonOptions& common, const AbCommandOptions& options);
 int list_command(const CommonOptions& common);
 int flags_command(const CommonOptions& common, const FlagsOptions& options);
 // `concur flags export DIR`: exit 0, or 1 when a file cannot be written.

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "cli/commands.hpp"
+#include "cli/gate_options.hpp"
 #include "cli/option_checks.hpp"
 #include "util/units.hpp"
 #include "concur/version.hpp"
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("--out,-o", merge.out, "The combined results file (written whole or not at all)")->required();
 
   for (CLI::App* sub : {list, run_cmd, flags_cmd}) sub->add_option("--plugin-dir", common.plugin_dirs, "Also load plugins from this folder (repeatable)")->check(CLI::ExistingDirectory);
+  GateCommands gate(app, common);  // compare, calibrate, ab
   ServeCommandOptions serve;
   CLI::App* serve_cmd = app.add_subcommand(
       "serve", "Serve the flag files over HTTP on 127.0.0.1 with seeded faults, until SIGINT or SIGTERM");
@@ -186,6 +188,7 @@ int main(int argc, char** argv) {
     if (*report_cmd) return report_command(report);
     if (*plot_cmd) return plot_command(plot);
     if (*merge_cmd) return merge_command(merge);
+    if (const std::optional<int> code = gate.dispatch(common)) return *code;
     return run.child ? run_child(common, run) : run_command(common, run);
   } catch (const std::bad_alloc&) {
     print_error("out of memory");
