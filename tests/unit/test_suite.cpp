@@ -874,7 +874,7 @@ TEST_F(SuiteOverrides, SetOfAnUnknownParameterFails) {
   EXPECT_EQ(error_of_overrides(set("workers", "4")),
             "--set workers=4: no workload in this suite has a parameter 'workers'; "
             "parameters here: durations, jobs, key, repeat, size, spread, unit");
-  EXPECT_EQ(error_of_overrides(set("", "1")), "--set =1: empty parameter name; expected --set key=value");
+  EXPECT_EQ(error_of_overrides(set("", "1")), "--set =1: empty parameter name; expected --set [entry.]key=value");
 }
 
 TEST_F(SuiteOverrides, SetOnlyListsParametersOfThisSuitesWorkloads) {

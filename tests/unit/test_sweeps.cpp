@@ -138,6 +138,24 @@ TEST_F(Sweeps, SetWithSeveralValuesSweepsAndOneValueEndsASweep) {
   EXPECT_THAT(error_of(text, twice), HasSubstr("--set jobs=1,1: jobs: 1 is listed twice"));
 }
 
+TEST_F(Sweeps, SetScopedToAnEntryChangesOnlyThatEntry) {
+  const std::string text = "workloads:\n  - workload: rc4\n    name: big\n  - workload: rc4\n  - workload: sha256\n";
+  Suite suite = load(text);
+  Overrides o;
+  o.sets = {{"big.size", "3KiB"}, {"sha256.jobs", "5"}};
+  apply_overrides(suite, o, known);
+  EXPECT_EQ(suite.entries[0].params.integer("size"), 3072);
+  EXPECT_NE(suite.entries[1].params.integer("size"), 3072);
+  EXPECT_NE(suite.entries[2].params.integer("size"), 3072);
+  EXPECT_EQ(suite.entries[2].params.integer("jobs"), 5);
+  EXPECT_NE(suite.entries[1].params.integer("jobs"), 5);
+  Overrides bad;
+  bad.sets = {{"small.size", "1"}};
+  EXPECT_THAT(error_of(text, bad), HasSubstr("no entry is named 'small'; entries here: big, rc4, sha256"));
+  bad.sets = {{"big.durations", "[1]"}};
+  EXPECT_THAT(error_of(text, bad), HasSubstr("no workload in this suite has a parameter 'durations'"));
+}
+
 TEST_F(Sweeps, WorkerRangesInTheSuite) {
   const Suite suite = load("workers: 2..4\nworkloads:\n  - workload: rc4\n");
   EXPECT_THAT(suite.entries[0].workers, ElementsAre(2u, 3u, 4u));

@@ -263,15 +263,29 @@ Suite read_suite(const Origin& origin, const YAML::Node& document, const std::ve
 }
 
 // Every entry whose workload type has parameter `key` gets `value`.
-void apply_set(Suite& suite, const std::string& key, const std::string& value) {
+// `ENTRY.key`: only the entries of that name (their `name:`, else their workload).
+void apply_set(Suite& suite, const std::string& scoped_key, const std::string& value) {
   // A value can be a whole pasted list: messages quote only its start.
-  const Origin origin{"--set " + key + "=" + suite_params::one_line(value), false};
+  const Origin origin{"--set " + scoped_key + "=" + suite_params::one_line(value), false};
   const auto none = YAML::Mark::null_mark();
-  if (key.empty()) suite_params::fail(origin, none, "", "empty parameter name; expected --set key=value");
+  const std::size_t dot = scoped_key.rfind('.');
+  const std::string scope = dot == std::string::npos ? "" : scoped_key.substr(0, dot);
+  const std::string key = scoped_key.substr(dot == std::string::npos ? 0 : dot + 1);
+  if (key.empty()) suite_params::fail(origin, none, "", "empty parameter name; expected --set [entry.]key=value");
+  const auto in_scope = [&](const WorkloadEntry& entry) {
+    return scope.empty() || scope == (entry.named ? entry.name : entry.workload);
+  };
+  if (std::none_of(suite.written.begin(), suite.written.end(), in_scope)) {
+    std::set<std::string> entries;
+    for (const WorkloadEntry& entry : suite.written) entries.insert(entry.named ? entry.name : entry.workload);
+    suite_params::fail(origin, none, "", "no entry is named '" + scope + "'; entries here: " +
+                                             suite_params::join({entries.begin(), entries.end()}));
+  }
 
   std::set<std::string> parameters_here;
   bool any = false;
   for (const WorkloadEntry& entry : suite.written) {
+    if (!in_scope(entry)) continue;
     for (const ParamSpec& spec : find_workload_type(entry.workload)->params) {
       parameters_here.insert(spec.name);
       any = any || spec.name == key;
@@ -298,6 +312,7 @@ void apply_set(Suite& suite, const std::string& key, const std::string& value) {
   const Value parsed(origin, node, key, none);
   std::size_t items = 0;
   for (WorkloadEntry& entry : suite.written) {
+    if (!in_scope(entry)) continue;
     const auto& specs = find_workload_type(entry.workload)->params;
     const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == key; });
     // Each entry checks the value against its own type's limits (rc4 needs
