@@ -89,7 +89,7 @@ struct PlotCommandOptions {
 struct PassedRunOptions {
   std::optional<unsigned> repetitions;  // empty: the suite's
   std::vector<std::string> strategies;
-  std::vector<unsigned> workers;
+  std::vector<std::string> workers;  // counts and ranges, as concur run takes them
   std::string filter;
   std::vector<std::string> sets;
   std::string case_timeout, startup, memory_limit;

@@ -3,7 +3,6 @@
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
-#include <type_traits>
 
 #include "cli/option_checks.hpp"
 #include "suite/suite_params.hpp"
@@ -18,11 +17,11 @@ void add_run_options(CLI::App* sub, PassedRunOptions& run, const std::string& re
   if (run.repetitions) repetitions->default_str(std::to_string(*run.repetitions));
   sub->add_option("--strategy,-s", run.strategies, "Strategies to run, replacing the suite's (a,b or repeated)")
       ->delimiter(',');
-  sub->add_option("--workers,-w", run.workers, "Worker counts, replacing the suite's (1,2,4)")
+  sub->add_option("--workers,-w", run.workers, "Worker counts, replacing the suite's (1,2,4 or 1..4)")
       ->delimiter(',')
-      ->check(integer_in(1, concur::suite_params::max_workers));
+      ->check(integer_or_range_in(1, concur::suite_params::max_workers));
   sub->add_option("--filter,-f", run.filter, "Run only cases whose name matches this regular expression");
-  sub->add_option("--set", run.sets, "Override a workload parameter in every entry that has it (key=value)");
+  sub->add_option("--set", run.sets, "Override a workload parameter in every entry that has it (key=value; entry.key=value; key=a,b sweeps)");
   sub->add_option("--case-timeout", run.case_timeout, "Fail a case still running after this long (default: the suite's)");
   sub->add_option("--startup", run.startup, "Time strategies' start-up in every batch (timed) or not (untimed)")
       ->check(CLI::IsMember({"timed", "untimed"}));
@@ -76,13 +75,9 @@ std::vector<std::string> run_arguments(const std::filesystem::path& suite, const
   std::vector<std::string> args{"run", suite.string(), "--out", out.string()};
   for (const auto& dir : plugin_dirs) args.insert(args.end(), {"--plugin-dir", dir.string()});
   if (options.repetitions) args.insert(args.end(), {"--repetitions", std::to_string(*options.repetitions)});
-  const auto joined = [](const auto& values) {
+  const auto joined = [](const std::vector<std::string>& values) {
     std::string text;
-    for (const auto& v : values) {
-      if (!text.empty()) text += ',';
-      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) text += v;
-      else text += std::to_string(v);
-    }
+    for (const std::string& v : values) text += (text.empty() ? "" : ",") + v;
     return text;
   };
   if (!options.strategies.empty()) args.insert(args.end(), {"--strategy", joined(options.strategies)});

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
             return concur::parse_shard(text) ? std::string() : "'" + text + "' is no shard; expected I/N with 1 <= I <= N";
           },
           "I/N"));
-  run_cmd->add_option("--set", run.sets, "Override a workload parameter in every entry that has it (key=value)");
+  run_cmd->add_option("--set", run.sets, "Override a workload parameter in every entry that has it (key=value; entry.key=value; key=a,b sweeps)");
   run_cmd->add_flag("--interleave", run.interleave, "Interleave repetitions of different cases randomly");
   run_cmd->add_option("--startup", run.startup, "Time strategies' start-up in every batch (timed) or not (untimed)")
       ->check(CLI::IsMember({"timed", "untimed"}));
