@@ -109,6 +109,8 @@ TEST_F(Sweeps, BadMatricesAndNamesSayWhere) {
               HasSubstr("2 is listed twice"));
   EXPECT_THAT(error_of("workloads:\n  - workload: rc4\n    matrix: {jobs: []}\n"),
               HasSubstr("expected a non-empty list of values, or a range such as 1..4"));
+  EXPECT_THAT(error_of("workloads:\n  - workload: rc4\n    matrix: {jobs: -9223372036854775808..9223372036854775807}\n"),
+              HasSubstr("a range of more than 10000 values"));
   EXPECT_THAT(error_of("workloads:\n  - workload: rc4\n    matrix: {jobs: 1..5000, size: [1, 2, 3]}\n"),
               HasSubstr("more than 10000 parameter sets"));
   EXPECT_THAT(error_of("workloads:\n  - workload: rc4\n    name: a/b\n"), HasSubstr("is no entry name"));

@@ -34,7 +34,8 @@ void add(Sweep& sweep, ParamValue value) {
 // the parameter's own limits and checks apply.
 void add_range(Sweep& sweep, const ParamSpec& spec, std::pair<std::int64_t, std::int64_t> range, const Value& at) {
   if (spec.kind != ParamKind::integer) at.fail("a range is for integer parameters; expected a list of values");
-  if (static_cast<std::uint64_t>(range.second - range.first) >= max_parameter_sets) {
+  // In unsigned arithmetic: the difference of two far-apart int64 values overflows int64.
+  if (static_cast<std::uint64_t>(range.second) - static_cast<std::uint64_t>(range.first) >= max_parameter_sets) {
     at.fail("a range of more than " + std::to_string(max_parameter_sets) + " values; expected at most " +
             std::to_string(max_parameter_sets));
   }
