@@ -129,7 +129,8 @@ TEST_F(Progress, TheSupervisorsOwnLinesStartALineOfTheirOwn) {
                                        std::string(CONCUR_TEST_BAD_PLUGIN_DIR) + "/crasher", "--strategy", "crasher",
                                        "--workers", "1,3"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_TRUE(starts_a_line(r.out, "loiter/crasher/workers:3: FAILED: killed by signal 11")) << r.out;
+  // Under AddressSanitizer the crash is an exit with status 1, not a signal: the reason is not this test's concern.
+  EXPECT_TRUE(starts_a_line(r.out, "loiter/crasher/workers:3: FAILED: ")) << r.out;
   EXPECT_TRUE(shown(r.out, "[2/2 done] | ", " elapsed | ~", " left")) << r.out;
 }
 
