@@ -1,23 +1,17 @@
 #include "results/charts.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <map>
 #include <string_view>
 
+#include "results/figure_text.hpp"
 #include "results/gnuplot_runner.hpp"
 #include "util/statistics.hpp"
 #include "util/temp_dir.hpp"
 
 namespace concur {
 namespace {
-
-std::string number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.9g", value);
-  return buffer;
-}
 
 // A label inside gnuplot data: double-quoted, with no quote of its own to end it early.
 std::string data_label(std::string text) {
@@ -28,7 +22,7 @@ std::string data_label(std::string text) {
 // The points of one line: "workers value" per line, then the two blank lines that end a gnuplot index.
 using Points = std::vector<std::pair<unsigned, double>>;
 void add_block(std::string& data, const Points& points) {
-  for (const auto& [x, y] : points) data += std::to_string(x) + ' ' + number(y) + '\n';
+  for (const auto& [x, y] : points) data += std::to_string(x) + ' ' + plain_number(y) + '\n';
   data += "\n\n";
 }
 
@@ -114,7 +108,7 @@ std::optional<ChartPlan> timeline_chart(const Timeline& line) {
     for (const TaskSpan& t : line.tasks) {
       lanes = std::max(lanes, t.worker + 1);
       if (look_of(t.status) == &look) {
-        rows += std::to_string(t.worker) + ' ' + number(t.start_ms) + ' ' + number(t.end_ms) + '\n';
+        rows += std::to_string(t.worker) + ' ' + plain_number(t.start_ms) + ' ' + plain_number(t.end_ms) + '\n';
       }
     }
     if (rows.empty()) continue;
@@ -146,7 +140,7 @@ std::optional<ChartPlan> outcomes_chart(const ScalingGroup& g, const ResultsData
         if (const auto v = counters.find(key); v != counters.end()) values.push_back(v->second);
       }
       counted |= !values.empty();
-      line += ' ' + number(mean(values));
+      line += ' ' + plain_number(mean(values));
     }
     if (counted) {
       rows += line + '\n';

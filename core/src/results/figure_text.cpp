@@ -18,4 +18,10 @@ std::string format_percent(const std::optional<double>& fraction) {
   return buffer;
 }
 
+std::string plain_number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.9g", value);
+  return buffer;
+}
+
 }  // namespace concur

@@ -1,18 +1,12 @@
 // The csv format: one header line, then one line per case with plain numbers (seconds, factors, fractions) for spreadsheets.
-#include <cstdio>
-
 #include "results/report_formats.hpp"
+
+#include "results/figure_text.hpp"
 
 namespace concur {
 namespace {
 
-std::string number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.9g", value);
-  return buffer;
-}
-
-std::string number(const std::optional<double>& value) { return value ? number(*value) : std::string(); }
+std::string plain_number(const std::optional<double>& value) { return value ? plain_number(*value) : std::string(); }
 
 // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
 std::string field(const std::string& text) {
@@ -33,10 +27,10 @@ void write_report_csv(std::ostream& out, const ScalingReport& report) {
       for (const std::string& w : r.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
       const bool ok = r.error.empty();
       out << field(g.group) << ',' << field(g.workload) << ',' << field(r.strategy) << ',' << r.workers << ','
-          << (r.over_cores ? 1 : 0) << ',' << r.repetitions << ',' << (ok ? number(r.median) : "") << ','
-          << (ok ? number(r.min) : "") << ',' << (ok ? number(r.max) : "") << ',' << (ok ? number(r.cv) : "") << ','
-          << number(r.speedup) << ',' << number(r.vs_baseline) << ',' << number(r.ideal) << ','
-          << number(r.efficiency) << ',' << field(warnings) << ',' << field(r.error) << '\n';
+          << (r.over_cores ? 1 : 0) << ',' << r.repetitions << ',' << (ok ? plain_number(r.median) : "") << ','
+          << (ok ? plain_number(r.min) : "") << ',' << (ok ? plain_number(r.max) : "") << ',' << (ok ? plain_number(r.cv) : "") << ','
+          << plain_number(r.speedup) << ',' << plain_number(r.vs_baseline) << ',' << plain_number(r.ideal) << ','
+          << plain_number(r.efficiency) << ',' << field(warnings) << ',' << field(r.error) << '\n';
     }
   }
 }
