@@ -6,7 +6,8 @@
 namespace concur {
 namespace {
 
-std::string plain_number(const std::optional<double>& value) { return value ? plain_number(*value) : std::string(); }
+// An empty cell for a figure there is none of.
+std::string cell(const std::optional<double>& value) { return value ? plain_number(*value) : std::string(); }
 
 // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
 std::string field(const std::string& text) {
@@ -29,8 +30,8 @@ void write_report_csv(std::ostream& out, const ScalingReport& report) {
       out << field(g.group) << ',' << field(g.workload) << ',' << field(r.strategy) << ',' << r.workers << ','
           << (r.over_cores ? 1 : 0) << ',' << r.repetitions << ',' << (ok ? plain_number(r.median) : "") << ','
           << (ok ? plain_number(r.min) : "") << ',' << (ok ? plain_number(r.max) : "") << ',' << (ok ? plain_number(r.cv) : "") << ','
-          << plain_number(r.speedup) << ',' << plain_number(r.vs_baseline) << ',' << plain_number(r.ideal) << ','
-          << plain_number(r.efficiency) << ',' << field(warnings) << ',' << field(r.error) << '\n';
+          << cell(r.speedup) << ',' << cell(r.vs_baseline) << ',' << cell(r.ideal) << ','
+          << cell(r.efficiency) << ',' << field(warnings) << ',' << field(r.error) << '\n';
     }
   }
 }
