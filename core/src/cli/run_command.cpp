@@ -36,10 +36,9 @@ namespace {
 std::vector<unsigned> worker_counts(const std::vector<std::string>& items) {
   std::vector<unsigned> counts;
   for (const std::string& item : items) {
-    const std::size_t dots = item.find("..");
-    const unsigned first = static_cast<unsigned>(std::stoul(item.substr(0, dots)));
-    const unsigned last = dots == std::string::npos ? first : static_cast<unsigned>(std::stoul(item.substr(dots + 2)));
-    for (unsigned n = first; n <= last; ++n) counts.push_back(n);
+    const auto range = suite_params::parse_range(item);
+    const auto first = range ? range->first : std::stoll(item), last = range ? range->second : first;
+    for (auto n = first; n <= last; ++n) counts.push_back(static_cast<unsigned>(n));
   }
   return counts;
 }
