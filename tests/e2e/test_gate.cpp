@@ -95,13 +95,14 @@ TEST_F(Cli, CompareExitsTwoOnInputItCannotUse) {
 
 TEST_F(Cli, CalibrateWritesABaselineItsOwnRunPassesAgainst) {
   write("tiny.yaml", tiny_suite);
-  Result r = concur("calibrate tiny.yaml --runs 2 -o base.json");
+  Result r = concur("calibrate tiny.yaml --runs 2 --interleave -o base.json");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.err.find("concur calibrate: run 2 of 2"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("baseline: base.json"), std::string::npos) << r.out;
   const json base = read_json("base.json");
   const json& calibration = base.at("context").at("calibration");
   EXPECT_EQ(calibration.at("runs"), 2);
+  EXPECT_EQ(base.at("context").at("suite").at("interleave"), true);  // handed on to each run
   ASSERT_EQ(calibration.at("thresholds").size(), 1u);
   for (const auto& [name, threshold] : calibration.at("thresholds").items()) {
     EXPECT_EQ(name, base.at("benchmarks").at(0).at("run_name"));

@@ -137,5 +137,15 @@ TEST(ReportFormats, HtmlIsOnePageWithItsChartsInline) {
   EXPECT_NE(html.find("</html>"), std::string::npos);
 }
 
+TEST(ReportFormats, ACaseWithSeveralWarningsHasOneLine) {
+  ScalingGroup group;
+  ScalingRow noisy, quiet;
+  noisy.name = "rc4/threads/workers:2";
+  noisy.warnings = {"cv 7.2% > 5%", "3 repetitions < 5"};
+  quiet.name = "rc4/threads/workers:1";
+  group.rows = {noisy, quiet};
+  EXPECT_EQ(warning_lines(group), std::vector<std::string>{"rc4/threads/workers:2: cv 7.2% > 5%; 3 repetitions < 5"});
+}
+
 }  // namespace
 }  // namespace concur

@@ -93,6 +93,7 @@ struct PassedRunOptions {
   std::string filter;
   std::vector<std::string> sets;
   std::string case_timeout, startup, memory_limit;
+  bool interleave = false;
 };
 struct CompareCommandOptions {
   std::filesystem::path base, next;

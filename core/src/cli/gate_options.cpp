@@ -26,6 +26,8 @@ void add_run_options(CLI::App* sub, PassedRunOptions& run, const std::string& re
   sub->add_option("--startup", run.startup, "Time strategies' start-up in every batch (timed) or not (untimed)")
       ->check(CLI::IsMember({"timed", "untimed"}));
   sub->add_option("--memory-limit", run.memory_limit, "Address space of the process running cases");
+  sub->add_flag("--interleave", run.interleave,
+                "Interleave repetitions of different cases randomly, so slow drift of the machine spreads over all");
 }
 
 CLI::Validator threshold_check() {
@@ -87,6 +89,7 @@ std::vector<std::string> run_arguments(const std::filesystem::path& suite, const
   if (!options.case_timeout.empty()) args.insert(args.end(), {"--case-timeout", options.case_timeout});
   if (!options.startup.empty()) args.insert(args.end(), {"--startup", options.startup});
   if (!options.memory_limit.empty()) args.insert(args.end(), {"--memory-limit", options.memory_limit});
+  if (options.interleave) args.push_back("--interleave");
   return args;
 }
 

@@ -55,7 +55,10 @@ std::string summary_text(const StrategySummary& s) {
 std::vector<std::string> warning_lines(const ScalingGroup& group) {
   std::vector<std::string> lines;
   for (const ScalingRow& r : group.rows) {
-    for (const std::string& w : r.warnings) lines.push_back(r.name + ": " + w);
+    if (r.warnings.empty()) continue;
+    std::string line = r.name + ": ";
+    for (std::size_t i = 0; i < r.warnings.size(); ++i) line.append(i == 0 ? "" : "; ").append(r.warnings[i]);
+    lines.push_back(std::move(line));
   }
   return lines;
 }
