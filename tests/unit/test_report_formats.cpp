@@ -145,6 +145,12 @@ TEST(ReportFormats, ACaseWithSeveralWarningsHasOneLine) {
   quiet.name = "rc4/threads/workers:1";
   group.rows = {noisy, quiet};
   EXPECT_EQ(warning_lines(group), std::vector<std::string>{"rc4/threads/workers:2: cv 7.2% > 5%; 3 repetitions < 5"});
+  // The csv's warnings cell holds the same text.
+  ScalingReport report;
+  report.groups = {group};
+  std::ostringstream csv;
+  write_report_csv(csv, report);
+  EXPECT_NE(csv.str().find(",cv 7.2% > 5%; 3 repetitions < 5,"), std::string::npos) << csv.str();
 }
 
 }  // namespace

@@ -52,13 +52,16 @@ std::string summary_text(const StrategySummary& s) {
          std::to_string(s.knee_next) + ": " + gain + ")";
 }
 
+std::string warning_text(const ScalingRow& row) {
+  std::string text;
+  for (const std::string& w : row.warnings) text.append(text.empty() ? "" : "; ").append(w);
+  return text;
+}
+
 std::vector<std::string> warning_lines(const ScalingGroup& group) {
   std::vector<std::string> lines;
   for (const ScalingRow& r : group.rows) {
-    if (r.warnings.empty()) continue;
-    std::string line = r.name + ": ";
-    for (std::size_t i = 0; i < r.warnings.size(); ++i) line.append(i == 0 ? "" : "; ").append(r.warnings[i]);
-    lines.push_back(std::move(line));
+    if (!r.warnings.empty()) lines.push_back(r.name + ": " + warning_text(r));
   }
   return lines;
 }

@@ -24,14 +24,12 @@ void write_report_csv(std::ostream& out, const ScalingReport& report) {
       << field(report.baseline) << ",ideal_s,efficiency,warnings,error\n";
   for (const ScalingGroup& g : report.groups) {
     for (const ScalingRow& r : g.rows) {
-      std::string warnings;
-      for (const std::string& w : r.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
       const bool ok = r.error.empty();
       out << field(g.group) << ',' << field(g.workload) << ',' << field(r.strategy) << ',' << r.workers << ','
           << (r.over_cores ? 1 : 0) << ',' << r.repetitions << ',' << (ok ? plain_number(r.median) : "") << ','
           << (ok ? plain_number(r.min) : "") << ',' << (ok ? plain_number(r.max) : "") << ',' << (ok ? plain_number(r.cv) : "") << ','
           << cell(r.speedup) << ',' << cell(r.vs_baseline) << ',' << cell(r.ideal) << ','
-          << cell(r.efficiency) << ',' << field(warnings) << ',' << field(r.error) << '\n';
+          << cell(r.efficiency) << ',' << field(warning_text(r)) << ',' << field(r.error) << '\n';
     }
   }
 }

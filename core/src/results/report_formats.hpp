@@ -32,7 +32,8 @@ std::vector<std::string> report_header(const ScalingReport& report);
 std::vector<std::string> report_cells(const ScalingRow& row);
 std::string group_title(const ScalingGroup& group);  // "rc4 (jobs=12 size=262144), 12 tasks a batch"
 std::string summary_text(const StrategySummary& summary);  // "threads: best 2 workers (61 ms), knee at 2 (2 -> 3: +1.2%)"
-std::vector<std::string> warning_lines(const ScalingGroup& group);  // one per noisy case: "<case>: <warning>; <warning>"
+std::string warning_text(const ScalingRow& row);  // its warnings joined: "<warning>; <warning>"
+std::vector<std::string> warning_lines(const ScalingGroup& group);  // one per noisy case: "<case>: <warning text>"
 std::vector<std::string> report_notes(const ScalingReport& report, const ScalingGroup& group);
 
 }  // namespace concur
