@@ -35,6 +35,14 @@ class Batch {
   // tasks there, the same for every batch of a case.
   virtual std::string description() const = 0;
 
+  // For strategies whose workers concur does not fork (ranks on other hosts):
+  // an opaque ticket from which concur::open_remote() (remote.hpp) rebuilds
+  // this batch's tasks in any process, the same for every batch of a case.
+  // It carries the key that seals records: pass it to your workers only, over
+  // channels you trust, and never log it. Empty when the batch cannot be
+  // rebuilt that way.
+  virtual std::string remote_ticket() const { return {}; }
+
   // The record a TaskSource sealed when its task finished, handed over
   // unchanged. Call once per index, from the thread that called
   // Strategy::run. The harness checks the seal and that the task ran inside

@@ -2,67 +2,16 @@
 
 #include <unistd.h>
 
-#include <chrono>
-#include <optional>
 
 #include <nlohmann/json.hpp>
 
-#include "util/blocking_io.hpp"
+#include "host/task_source.hpp"
 #include "workloads/shared_inputs.hpp"
 
 namespace concur {
 namespace {
 
 using nlohmann::json;
-
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-// The tasks of a workload rebuilt in another process; each task seals its record.
-class WorkloadTaskSource final : public TaskSource {
- public:
-  WorkloadTaskSource(std::unique_ptr<Workload> workload, const BatchId& batch)
-      : workload_(std::move(workload)), batch_(batch) {}
-
-  std::size_t size() const noexcept override { return workload_->size(); }
-
-  Task task(std::size_t index, Io& io, unsigned worker, std::string& record) noexcept override {
-    return run(index, io, worker, record);
-  }
-
-  std::unique_ptr<Io> blocking_io() override { return make_blocking_io(); }
-
- private:
-  Task run(std::size_t index, Io& io, unsigned worker, std::string& record) {
-    RemoteRecord r;
-    r.index = index;
-    r.worker = worker;
-    r.start_ns = steady_ns();
-    // Not a ?: with co_await in one arm: g++ 12 miscompiles that (the
-    // outcome's string then points into the frame and is freed twice).
-    Outcome outcome;
-    if (index < workload_->size()) {
-      outcome = co_await workload_->run(index, io);
-    } else {
-      outcome = Outcome::error("no task " + std::to_string(index) + " in this batch");
-    }
-    r.end_ns = steady_ns();
-    r.outcome = outcome;
-    record = seal(std::move(r), batch_);
-    co_return outcome;
-  }
-
-  std::unique_ptr<Workload> workload_;
-  const BatchId batch_;
-};
-
-std::optional<InputPlacement> placement_in(const json& doc) {
-  if (!doc.contains("inputs")) return std::nullopt;
-  const json& in = doc.at("inputs");
-  return InputPlacement{in.at("fd").get<int>(), in.at("offset").get<std::uint64_t>(), in.at("bytes").get<std::uint64_t>()};
-}
 
 class HostServices final : public Host {
  public:
@@ -78,29 +27,8 @@ class HostServices final : public Host {
         error = "Host::open works only in a process forked from concur, not in concur's own";
         return nullptr;
       }
-      const json doc = json::parse(description);
-      const std::string name = doc.at("workload").get<std::string>();
-      const WorkloadType* type = find_workload_type(name);
-      if (!type) {
-        error = "unknown workload '" + name + "'";
-        return nullptr;
-      }
-      Params params;
-      const json& given = doc.at("params");
-      for (const ParamSpec& spec : type->params) {
-        const json& value = given.at(spec.name);
-        switch (spec.kind) {
-          case ParamKind::integer:
-          case ParamKind::size:
-          case ParamKind::duration: params.set(spec.name, value.get<std::int64_t>()); break;
-          case ParamKind::integer_list: params.set(spec.name, value.get<std::vector<std::int64_t>>()); break;
-          case ParamKind::text: params.set(spec.name, value.get<std::string>()); break;
-          case ParamKind::words: params.set(spec.name, value.get<std::vector<std::string>>()); break;
-        }
-      }
-      MappedInputStore inputs(placement_in(doc));
-      return std::make_unique<WorkloadTaskSource>(type->create(params, doc.at("seed").get<std::uint64_t>(), inputs),
-                                                  batch_id(description));
+      MappedInputStore inputs(input_placement(description));
+      return rebuild_tasks(description, inputs);
     } catch (const std::exception& e) {
       error = std::string("cannot rebuild the batch: ") + e.what();
       return nullptr;

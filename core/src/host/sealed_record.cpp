@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <sys/random.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <limits>
 #include <stdexcept>
@@ -20,18 +21,28 @@ constexpr std::size_t max_text_bytes = 64 * 1024;
 constexpr std::size_t tag_bytes = 32;
 using Key = std::array<std::uint8_t, 32>;
 
+Key drawn_key() {
+  Key k{};
+  std::size_t got = 0;
+  while (got < k.size()) {
+    const ssize_t n = ::getrandom(k.data() + got, k.size() - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::generic_category(), "getrandom for the record key");
+    got += static_cast<std::size_t>(n);
+  }
+  return k;
+}
+
+// Drawn in concur; in a remote worker, the one its ticket carried. The one
+// mutable global here: every task source of the process seals with it.
+std::optional<Key>& adopted_key() {
+  static std::optional<Key> key;
+  return key;
+}
+
 const Key& record_key() {
-  static const Key key = [] {
-    Key k{};
-    std::size_t got = 0;
-    while (got < k.size()) {
-      const ssize_t n = ::getrandom(k.data() + got, k.size() - got, 0);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw std::system_error(errno, std::generic_category(), "getrandom for the record key");
-      got += static_cast<std::size_t>(n);
-    }
-    return k;
-  }();
+  if (const std::optional<Key>& adopted = adopted_key()) return *adopted;
+  static const Key key = drawn_key();
   return key;
 }
 
@@ -101,6 +112,18 @@ BatchId batch_id(std::string_view description) {
 }
 
 void prepare_record_key() { record_key(); }
+
+std::string record_key_bytes() {
+  const Key& key = record_key();
+  return {reinterpret_cast<const char*>(key.data()), key.size()};
+}
+
+void adopt_record_key(std::string_view bytes) {
+  if (bytes.size() != sizeof(Key)) throw std::invalid_argument("a record key is " + std::to_string(sizeof(Key)) + " bytes");
+  Key key{};
+  std::copy(bytes.begin(), bytes.end(), key.begin());
+  adopted_key() = key;
+}
 
 std::string seal(RemoteRecord r, const BatchId& batch) {
   cut(r.outcome.digest);

@@ -27,8 +27,9 @@ struct RemoteRecord {
 
 // The record as bytes with an HMAC-SHA256 over them, keyed by a secret drawn
 // when this process first asks for it. Processes forked from concur inherit
-// the key; a plugin never sees it through the SDK, so a record it builds
-// itself, or one changed on the way, does not unseal. The digest and message
+// the key; a remote worker gets it inside its ticket (remote_ticket.hpp),
+// which a plugin carries unread. So a record a plugin builds itself, or one
+// changed on the way, does not unseal. The digest and message
 // are cut to 64 KiB each first, so a record fits in concur::max_record_bytes.
 std::string seal(RemoteRecord record, const BatchId& batch);
 
@@ -38,5 +39,11 @@ std::optional<RemoteRecord> unseal(std::string_view bytes, const BatchId& batch,
 
 // Draws the key now if it is not drawn yet: call before forking processes that will seal.
 void prepare_record_key();
+
+// The key's bytes, for a ticket (remote_ticket.hpp) to carry to a worker
+// that concur does not fork.
+std::string record_key_bytes();
+// In such a worker: seal with this key (record_key_bytes() of concur) from now on.
+void adopt_record_key(std::string_view bytes);
 
 }  // namespace concur

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "host/remote_ticket.hpp"
 #include "util/blocking_io.hpp"
 #include "util/outcome_text.hpp"
 
@@ -56,6 +57,8 @@ void BatchRun::log_end(std::size_t index, const Outcome& outcome) {
   if (!log_) return;
   log_->line(index, workload_.label(index), outcome.status == Status::ok ? "done." : describe_outcome(outcome));
 }
+
+std::string BatchRun::remote_ticket() const { return concur::remote_ticket(entry_.description); }
 
 void BatchRun::record(std::string_view sealed) noexcept {
   try {

@@ -44,6 +44,7 @@ class BatchRun final : public Batch {
   Task task(std::size_t index, Io& io, unsigned worker) noexcept override;
   std::unique_ptr<Io> blocking_io() override;
   std::string description() const override { return entry_.description; }
+  std::string remote_ticket() const override;
   void record(std::string_view sealed) noexcept override;
   void fail(std::size_t index, unsigned worker, std::int64_t started_ns, std::string_view why) noexcept override;
 
