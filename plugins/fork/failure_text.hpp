@@ -6,14 +6,12 @@
 #include <chrono>
 #include <string>
 
+#include "common/ending_text.hpp"
+
 namespace concur_fork {
 
-// How a process ended, from its wait status: "killed by signal 6 (Aborted)",
-// "exited with status 3".
-std::string describe_wait_status(int status);
-
-// "100ms", "2s", "1500us": a whole number in the largest unit that fits exactly.
-std::string format_duration(std::chrono::nanoseconds d);
+using concur_plugins::describe_wait_status;
+using concur_plugins::format_duration;
 
 // "worker pid 1234 died running this task: killed by signal 6 (Aborted)"
 std::string worker_died_message(pid_t pid, int status);

@@ -1,85 +1,13 @@
 // Encoding and validated decoding of the fork strategy's binary messages.
 #include "wire.hpp"
 
-#include <limits>
 #include <type_traits>
 
 namespace concur_fork {
 namespace {
 
-// Appends fields to one message. Integers are written byte by byte, least
-// significant first, so the format does not depend on the host.
-class Writer {
- public:
-  explicit Writer(MessageType type) { u8(static_cast<std::uint8_t>(type)); }
-
-  Writer& u8(std::uint8_t v) {
-    bytes_.push_back(static_cast<char>(v));
-    return *this;
-  }
-  Writer& u32(std::uint32_t v) { return little_endian(v, 4); }
-  Writer& u64(std::uint64_t v) { return little_endian(v, 8); }
-  Writer& i32(std::int32_t v) { return u32(static_cast<std::uint32_t>(v)); }
-  Writer& i64(std::int64_t v) { return u64(static_cast<std::uint64_t>(v)); }
-  Writer& str(std::string_view s) {
-    if (s.size() > std::numeric_limits<std::uint32_t>::max()) throw WireError("string too long for a message");
-    u32(static_cast<std::uint32_t>(s.size()));
-    bytes_.append(s);
-    return *this;
-  }
-
-  std::string take() { return std::move(bytes_); }
-
- private:
-  Writer& little_endian(std::uint64_t v, int width) {
-    for (int i = 0; i < width; ++i) bytes_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-    return *this;
-  }
-
-  std::string bytes_;
-};
-
-// Reads fields off one message, checking every length against what is left.
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : rest_(bytes) {}
-
-  MessageType type() { return static_cast<MessageType>(u8()); }
-  std::uint8_t u8() { return static_cast<std::uint8_t>(take(1)[0]); }
-  std::uint32_t u32() { return static_cast<std::uint32_t>(little_endian(4)); }
-  std::uint64_t u64() { return little_endian(8); }
-  std::int32_t i32() { return static_cast<std::int32_t>(u32()); }
-  std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
-  std::string str() {
-    const std::uint32_t size = u32();
-    return std::string(take(size));
-  }
-
-  // A message with bytes after its last field was not written by this format.
-  void end() const {
-    if (!rest_.empty()) throw WireError(std::to_string(rest_.size()) + " unexpected bytes at the end of a message");
-  }
-
- private:
-  std::string_view take(std::size_t n) {
-    if (n > rest_.size()) {
-      throw WireError("truncated message: a field needs " + std::to_string(n) + " bytes, " +
-                      std::to_string(rest_.size()) + " are left");
-    }
-    const std::string_view field = rest_.substr(0, n);
-    rest_.remove_prefix(n);
-    return field;
-  }
-
-  std::uint64_t little_endian(int width) {
-    const std::string_view b = take(static_cast<std::size_t>(width));
-    std::uint64_t v = 0;
-    for (int i = 0; i < width; ++i) v |= std::uint64_t{static_cast<unsigned char>(b[static_cast<std::size_t>(i)])} << (8 * i);
-    return v;
-  }
-
-  std::string_view rest_;
-};
+using concur_plugins::Reader;
+using concur_plugins::Writer;
 
 [[noreturn]] void unexpected(MessageType type, const char* expected) {
   throw WireError("unexpected message type " + std::to_string(static_cast<unsigned>(type)) + "; expected " + expected);
@@ -122,7 +50,7 @@ std::string encode(const IdleMessage& m) { return Writer(MessageType::idle).i64(
 Request decode_request(std::string_view bytes) {
   Reader r(bytes);
   Request request;
-  switch (const MessageType type = r.type()) {
+  switch (const MessageType type = r.type<MessageType>()) {
     case MessageType::spawn: {
       SpawnRequest spawn;
       spawn.description = r.str();
@@ -151,7 +79,7 @@ Request decode_request(std::string_view bytes) {
 Reply decode_reply(std::string_view bytes) {
   Reader r(bytes);
   Reply reply;
-  const MessageType type = r.type();
+  const MessageType type = r.type<MessageType>();
   if (type != MessageType::error && type != MessageType::spawned && type != MessageType::reaped) {
     unexpected(type, "a reply (error, spawned or reaped)");
   }
@@ -178,7 +106,7 @@ Reply decode_reply(std::string_view bytes) {
 
 GoMessage decode_go(std::string_view bytes) {
   Reader r(bytes);
-  if (const MessageType type = r.type(); type != MessageType::go) unexpected(type, "go");
+  if (const MessageType type = r.type<MessageType>(); type != MessageType::go) unexpected(type, "go");
   r.end();
   return {};
 }
@@ -186,7 +114,7 @@ GoMessage decode_go(std::string_view bytes) {
 WorkerMessage decode_worker_message(std::string_view bytes) {
   Reader r(bytes);
   WorkerMessage message;
-  switch (const MessageType type = r.type()) {
+  switch (const MessageType type = r.type<MessageType>()) {
     case MessageType::ready: message = ReadyMessage{cpu_time(r, "ready")}; break;
     case MessageType::failed: message = FailedMessage{r.str()}; break;
     case MessageType::result: {

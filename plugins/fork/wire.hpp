@@ -4,19 +4,15 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "common/message_fields.hpp"
+
 namespace concur_fork {
 
-// A message that does not decode: wrong type, a length running past the end,
-// an invalid value, or bytes left over. Never an overrun.
-class WireError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using concur_plugins::WireError;
 
 // Every message is one type byte, then its fields in order: fixed-width
 // little-endian integers, and strings as a u32 byte count followed by the bytes.

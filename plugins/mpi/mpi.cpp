@@ -1,0 +1,149 @@
+// The mpi strategy: worker ranks of an Open MPI job, started by mpirun, fed one task at a time by rank 0.
+//
+// Why rank 0 and the pipes. concur is no MPI process (MPI_Init in concur
+// would start Open MPI's threads and daemons inside the harness), so the
+// plugin starts `mpirun` with `workers + 1` copies of concur-mpi-rank, which
+// sits beside this plugin. Open MPI forwards mpirun's stdin to rank 0 and
+// rank 0's stdout back, wherever rank 0 runs: the plugin's messages travel
+// that way, and rank 0 hands tasks to the worker ranks over MPI. Only
+// indexes and sealed records cross: every rank rebuilds the batch from its
+// ticket (Batch::remote_ticket).
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "availability.hpp"
+#include "concur/concur.hpp"
+#include "pool.hpp"
+
+namespace {
+
+constexpr std::string_view rank_program_name = "concur-mpi-rank";
+
+const std::array<concur::Option, 3> declared{
+    concur::Option::text("mpirun", "", "the mpirun to start jobs with (default: the first on PATH)"),
+    concur::Option::text("hostfile", "",
+                         "an Open MPI hostfile: ranks on its hosts, in its order (default: this host only, "
+                         "oversubscribed)"),
+    concur::Option::text("mpirun_args", "", "more mpirun arguments, split at spaces (e.g. \"--mca btl tcp,self\")"),
+};
+const concur::Option& mpirun_option = declared[0];
+const concur::Option& hostfile_option = declared[1];
+const concur::Option& mpirun_args_option = declared[2];
+
+// The folder this plugin was loaded from: concur-mpi-rank is installed beside it.
+std::string rank_program_path() {
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<const void*>(&rank_program_path), &info) == 0 || info.dli_fname == nullptr) {
+    return std::string(rank_program_name);
+  }
+  return (std::filesystem::path(info.dli_fname).parent_path() / rank_program_name).string();
+}
+
+std::vector<std::string> split_at_spaces(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+class Mpi final : public concur::Strategy {
+ public:
+  explicit Mpi(const concur::Host&) : rank_program_(rank_program_path()) {}
+
+  std::string_view name() const noexcept override { return "mpi"; }
+  std::string_view version() const noexcept override { return "1.0.0"; }
+  std::string_view description() const noexcept override {
+    return "Worker ranks of an Open MPI job started by mpirun when the pool starts (workers = worker ranks); rank "
+           "0 hands each task to whichever rank is free. Each rank rebuilds the batch and runs one task at a time "
+           "with its own blocking Io. A rank that dies ends the job: its task is an error outcome, a new job runs the "
+           "rest";
+  }
+
+  // Found by starting a job, once, when first asked: not when the plugin loads,
+  // which every concur command does.
+  concur::Availability availability() const noexcept override {
+    std::call_once(tried_, [this] {
+      try {
+        const std::string mpirun = concur_mpi::find_on_path("mpirun");
+        if (mpirun.empty()) {
+          unavailable_ = "no mpirun on PATH (install Open MPI: apt-get install openmpi-bin libopenmpi-dev)";
+        } else if (::access(rank_program_.c_str(), X_OK) != 0) {
+          unavailable_ = "the rank program " + rank_program_ + " is missing; install concur's plugins whole";
+        } else {
+          unavailable_ = concur_mpi::trial_launch(mpirun, rank_program_);
+        }
+      } catch (...) {
+        unavailable_ = "the trial launch failed: unknown exception";
+      }
+    });
+    concur::Availability a;
+    a.available = unavailable_.empty();
+    try {
+      a.reason = unavailable_;
+    } catch (...) {
+    }
+    return a;
+  }
+
+  bool isolates_tasks() const noexcept override { return true; }
+  std::span<const concur::Option> options() const noexcept override { return declared; }
+
+  concur::RunReport start(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
+    return concur::guarded_run([&] {
+      if (const concur::Availability a = availability(); !a.available) return concur::failed_run(a.reason);
+      std::string ticket = batch.remote_ticket();
+      if (ticket.empty()) return concur::failed_run("this batch cannot be rebuilt outside concur (no remote ticket)");
+      concur_mpi::JobSettings settings;
+      settings.mpirun = mpirun_option.read_text(options.options);
+      if (settings.mpirun.empty()) settings.mpirun = concur_mpi::find_on_path("mpirun");
+      settings.rank_program = rank_program_;
+      settings.hostfile = hostfile_option.read_text(options.options);
+      settings.mpirun_args = split_at_spaces(mpirun_args_option.read_text(options.options));
+      unsigned workers = options.workers;
+      if (workers == 0) workers = static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+      const auto lanes = static_cast<unsigned>(std::clamp<std::size_t>(batch.size(), 1, workers));
+      pool_ = std::make_unique<concur_mpi::Pool>(std::move(settings), std::move(ticket), lanes, options.task_timeout);
+      return report(pool_->start());
+    });
+  }
+
+  concur::RunReport run(concur::Batch& batch, const concur::RunOptions&) noexcept override {
+    return concur::guarded_run([&] {
+      if (!pool_) return concur::failed_run("run() before start()");
+      concur::RunReport r = report(pool_->run(batch));
+      return r;
+    });
+  }
+
+  concur::RunReport stop() noexcept override {
+    // Released whatever stop() says: the pool's job is ended either way.
+    const std::unique_ptr<concur_mpi::Pool> pool = std::move(pool_);
+    return concur::guarded_run([&] { return pool ? report(pool->stop()) : concur::RunReport{}; });
+  }
+
+ private:
+  static concur::RunReport report(const concur_mpi::PoolFigures& figures) {
+    concur::RunReport r;
+    r.external_cpu_seconds = figures.external_cpu_seconds;
+    if (figures.jobs_restarted > 0) r.counters["jobs_restarted"] = figures.jobs_restarted;
+    return r;
+  }
+
+  const std::string rank_program_;
+  mutable std::once_flag tried_;
+  mutable std::string unavailable_;  // why the strategy cannot run here; empty when it can
+  std::unique_ptr<concur_mpi::Pool> pool_;  // from start() to stop()
+};
+
+}  // namespace
+
+CONCUR_PLUGIN(Mpi)

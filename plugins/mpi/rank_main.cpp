@@ -1,0 +1,40 @@
+// concur-mpi-rank: the program mpirun starts for the mpi strategy; rank 0 dispatches, the other ranks run tasks.
+#include <mpi.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include "dispatcher.hpp"
+#include "rank_worker.hpp"
+
+int main(int argc, char** argv) {
+  // A rank outlives neither mpirun (or the daemon that started it) nor its
+  // job: concur kills mpirun's process group, not the ranks', which Open MPI
+  // puts in groups of their own.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() == 1) return 3;
+  // Backoff sleeps of tens of microseconds, not the default 50 us of slack on top.
+  ::prctl(PR_SET_TIMERSLACK, 1UL);
+  // The availability trial: MPI starts and ends, nothing else.
+  const bool probe = argc == 2 && std::strcmp(argv[1], "--probe") == 0;
+  MPI_Init(&argc, &argv);
+  int rank = 0;
+  int size = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  int status = 0;
+  if (!probe) {
+    try {
+      status = rank == 0 ? concur_mpi::run_dispatcher(size - 1) : concur_mpi::run_rank_worker(rank);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "concur-mpi-rank: rank %d: %s\n", rank, e.what());
+      MPI_Abort(MPI_COMM_WORLD, 4);
+    }
+  }
+  MPI_Finalize();
+  return status;
+}
