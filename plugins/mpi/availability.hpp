@@ -5,6 +5,9 @@
 
 namespace concur_mpi {
 
+// A regular file this process may execute.
+bool is_executable_file(const std::string& path);
+
 // The first `name` on PATH that is an executable file; empty when none is.
 std::string find_on_path(const std::string& name);
 

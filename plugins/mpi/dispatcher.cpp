@@ -20,6 +20,10 @@
 namespace concur_mpi {
 namespace {
 
+// Rank 0's stdin ended: concur has gone, or mpirun is ending the job (a rank
+// died). Either way there is nobody to tell; the job just ends.
+struct PluginGone {};
+
 // The plugin's end: frames read from stdin, written to stdout.
 class PluginLink {
  public:
@@ -32,7 +36,7 @@ class PluginLink {
       const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) throw std::system_error(errno, std::generic_category(), "reading the plugin's messages");
-      if (n == 0) throw std::runtime_error("the plugin closed its end (concur has gone)");
+      if (n == 0) throw PluginGone{};
       in_.append(chunk, static_cast<std::size_t>(n));
     }
     return m;
@@ -165,6 +169,9 @@ int run_dispatcher(int workers) {
   try {
     Dispatcher(workers).run();
     return 0;
+  } catch (const PluginGone&) {
+    MPI_Abort(MPI_COMM_WORLD, 5);
+    return 5;
   } catch (const std::exception& e) {
     // The plugin reads why; MPI_Abort then ends every rank, so none waits forever.
     try {

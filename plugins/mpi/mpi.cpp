@@ -29,7 +29,7 @@ namespace {
 constexpr std::string_view rank_program_name = "concur-mpi-rank";
 
 const std::array<concur::Option, 3> declared{
-    concur::Option::text("mpirun", "", "the mpirun to start jobs with (default: the first on PATH)"),
+    concur::Option::text("mpirun", "", "the mpirun to start jobs with, instead of the first on PATH (which the availability trial needs all the same)"),
     concur::Option::text("hostfile", "",
                          "an Open MPI hostfile: ranks on its hosts, in its order (default: this host only, "
                          "oversubscribed)"),
@@ -76,8 +76,8 @@ class Mpi final : public concur::Strategy {
         const std::string mpirun = concur_mpi::find_on_path("mpirun");
         if (mpirun.empty()) {
           unavailable_ = "no mpirun on PATH (install Open MPI: apt-get install openmpi-bin libopenmpi-dev)";
-        } else if (::access(rank_program_.c_str(), X_OK) != 0) {
-          unavailable_ = "the rank program " + rank_program_ + " is missing; install concur's plugins whole";
+        } else if (!concur_mpi::is_executable_file(rank_program_)) {
+          unavailable_ = missing_rank_program();
         } else {
           unavailable_ = concur_mpi::trial_launch(mpirun, rank_program_);
         }
@@ -99,12 +99,19 @@ class Mpi final : public concur::Strategy {
 
   concur::RunReport start(concur::Batch& batch, const concur::RunOptions& options) noexcept override {
     return concur::guarded_run([&] {
-      if (const concur::Availability a = availability(); !a.available) return concur::failed_run(a.reason);
-      std::string ticket = batch.remote_ticket();
-      if (ticket.empty()) return concur::failed_run("this batch cannot be rebuilt outside concur (no remote ticket)");
       concur_mpi::JobSettings settings;
       settings.mpirun = mpirun_option.read_text(options.options);
-      if (settings.mpirun.empty()) settings.mpirun = concur_mpi::find_on_path("mpirun");
+      if (settings.mpirun.empty()) {
+        // The trial launch was made with the mpirun on PATH.
+        if (const concur::Availability a = availability(); !a.available) return concur::failed_run(a.reason);
+        settings.mpirun = concur_mpi::find_on_path("mpirun");
+      } else if (!concur_mpi::is_executable_file(settings.mpirun)) {
+        return concur::failed_run("option mpirun: " + settings.mpirun + " is not an executable file");
+      } else if (!concur_mpi::is_executable_file(rank_program_)) {
+        return concur::failed_run(missing_rank_program());
+      }
+      std::string ticket = batch.remote_ticket();
+      if (ticket.empty()) return concur::failed_run("this batch cannot be rebuilt outside concur (no remote ticket)");
       settings.rank_program = rank_program_;
       settings.hostfile = hostfile_option.read_text(options.options);
       settings.mpirun_args = split_at_spaces(mpirun_args_option.read_text(options.options));
@@ -119,8 +126,7 @@ class Mpi final : public concur::Strategy {
   concur::RunReport run(concur::Batch& batch, const concur::RunOptions&) noexcept override {
     return concur::guarded_run([&] {
       if (!pool_) return concur::failed_run("run() before start()");
-      concur::RunReport r = report(pool_->run(batch));
-      return r;
+      return report(pool_->run(batch));
     });
   }
 
@@ -131,6 +137,10 @@ class Mpi final : public concur::Strategy {
   }
 
  private:
+  std::string missing_rank_program() const {
+    return "the rank program " + rank_program_ + " is missing; install concur's plugins whole";
+  }
+
   static concur::RunReport report(const concur_mpi::PoolFigures& figures) {
     concur::RunReport r;
     r.external_cpu_seconds = figures.external_cpu_seconds;

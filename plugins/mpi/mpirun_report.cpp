@@ -28,7 +28,7 @@ std::string mpirun_summary(std::string_view mpirun_stderr, std::size_t max) {
     if (!out.empty()) out += ' ';
     out += line;
   }
-  if (out.size() > max) out = out.substr(0, max - 3) + "...";
+  if (out.size() > max) out = max > 3 ? out.substr(0, max - 3) + "..." : out.substr(0, max);
   return out;
 }
 

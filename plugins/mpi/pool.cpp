@@ -11,7 +11,9 @@
 namespace concur_mpi {
 namespace {
 
-using concur_plugins::format_duration;
+// Jobs lost in one run to a rank that was running no task (rank 0, an idle
+// worker killed from outside) are replaced this many times; then the run fails.
+constexpr unsigned max_deaths_without_task = 3;
 
 // The indexes not yet ended, as ranges for rank 0.
 RunMessage left_to_run(const std::vector<bool>& ended) {
@@ -55,6 +57,7 @@ PoolFigures Pool::start() {
 
 PoolFigures Pool::run(concur::Batch& batch) {
   batch_ = &batch;
+  deaths_without_task_ = 0;
   ended_.assign(batch.size(), false);
   running_.clear();
   const std::size_t size = batch.size();
@@ -142,7 +145,14 @@ void Pool::lose_job(const std::string& why, const std::string& mpirun_stderr, st
   }
   // The tasks other ranks were running end unrecorded and run again in the new job.
   running_.clear();
-  if (!blamed) throw std::runtime_error("the MPI job ended with no task to blame: " + why);
+  if (blamed) return;
+  // A rank that died between tasks, or rank 0, took no task with it: the new
+  // job runs the rest, but a job that keeps dying so is given up on.
+  if (!culprit || ++deaths_without_task_ > max_deaths_without_task) {
+    throw std::runtime_error("the MPI job ended" +
+                             std::string(culprit ? ", again with no task running on the rank that died" : "") + ": " +
+                             why);
+  }
 }
 
 PoolFigures Pool::stop() {

@@ -39,7 +39,9 @@ class Pool {
   };
 
   void launch();
-  // The job ended mid-run (or was ended for a task past the timeout, `overdue` lane).
+  // The job ended mid-run (or was ended for a task past the timeout, `overdue`
+  // lane): the task to blame fails, the others in flight are run again by the
+  // next job. Throws when the run cannot go on.
   void lose_job(const std::string& why, const std::string& mpirun_stderr, std::optional<unsigned> overdue);
   void count_cpu(std::int64_t& seen, std::int64_t now) noexcept;
   PoolFigures take_figures();
@@ -58,6 +60,7 @@ class Pool {
   concur::Batch* batch_ = nullptr;  // during run()
   std::vector<bool> ended_;          // per index, this run: recorded or failed
   std::map<unsigned, Running> running_;  // by lane
+  unsigned deaths_without_task_ = 0;     // this run
   PoolFigures figures_;
 };
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,7 +114,8 @@ long long voluntary_switches(pid_t pid) {
 
 // Watches this process's descendants for the length of a test: remembers
 // every process of every job (mpirun and ranks), and once armed, SIGKILLs the
-// first worker rank found inside a long task.
+// first worker rank found inside a long task (or, made by dispatcher_after,
+// rank 0 once that long has passed).
 //
 // A rank waiting for rank 0 polls, napping at most 1 ms between polls, so
 // its main thread goes to sleep hundreds of times a second. A rank running a
@@ -122,10 +124,16 @@ long long voluntary_switches(pid_t pid) {
 // (longer than any plain task of the batch) is a rank inside the hang.
 class RankKiller {
  public:
-  explicit RankKiller(std::chrono::milliseconds still_for)
-      : still_for_(still_for), thread_([this](std::stop_token stop) { watch(stop); }) {}
+  explicit RankKiller(std::chrono::milliseconds still_for, bool dispatcher = false)
+      : still_for_(still_for), dispatcher_(dispatcher), thread_([this](std::stop_token stop) { watch(stop); }) {}
+  static std::unique_ptr<RankKiller> dispatcher_after(std::chrono::milliseconds delay) {
+    return std::make_unique<RankKiller>(delay, true);
+  }
 
-  void arm() { armed_ = true; }
+  void arm() {
+    armed_at_ = std::chrono::steady_clock::now();
+    armed_ = true;
+  }
   int killed_rank() const { return killed_rank_; }
   // Every pid seen, with its command name.
   std::map<pid_t, std::string> seen() {
@@ -146,7 +154,16 @@ class RankKiller {
       const auto now = std::chrono::steady_clock::now();
       for (const Proc& p : live_descendants()) {
         seen_[p.pid] = p.comm;  // the latest: a rank is first seen as mpirun's fork, before its exec
-        if (!armed_ || killed_pid_ != 0 || p.comm != "concur-mpi-rank" || mpi_rank(p.pid) < 1) continue;
+        if (!armed_ || killed_pid_ != 0 || p.comm != "concur-mpi-rank") continue;
+        if (dispatcher_) {
+          if (mpi_rank(p.pid) == 0 && now - armed_at_ >= still_for_) {
+            killed_rank_ = 0;
+            killed_pid_ = p.pid;
+            ::kill(p.pid, SIGKILL);
+          }
+          continue;
+        }
+        if (mpi_rank(p.pid) < 1) continue;
         const long long switches = voluntary_switches(p.pid);
         Stillness& s = still[p.pid];
         if (p.state != 'S' || switches != s.switches) {
@@ -162,7 +179,9 @@ class RankKiller {
   }
 
   const std::chrono::milliseconds still_for_;
+  const bool dispatcher_;
   std::atomic<bool> armed_{false};
+  std::chrono::steady_clock::time_point armed_at_;  // written before armed_ is set
   std::atomic<int> killed_rank_{-1};
   std::atomic<pid_t> killed_pid_{0};
   std::map<pid_t, std::string> seen_;  // the watching thread's until seen() joins it
@@ -292,6 +311,52 @@ TEST(MpiStrategy, ATaskPastTheTimeoutEndsTheJob) {
   EXPECT_EQ(ran.records[1].outcome.message, "exceeded the 500ms task timeout; the MPI job was ended");
   EXPECT_EQ(ran.counter("jobs_restarted"), 1);
   expect_nothing_left(ran, 2);
+}
+
+// Rank 0, the dispatcher, killed mid-run runs no task: nothing is blamed.
+// The tasks the worker ranks were running run again, with the rest, in a new
+// job, and every task ends ok.
+TEST(MpiStrategy, ADispatcherKilledMidRunLosesNoTask) {
+  ASSERT_TRUE(mpi_plugin().availability.available) << mpi_plugin().availability.reason;
+  const std::unique_ptr<RankKiller> killer = RankKiller::dispatcher_after(700ms);
+  const Ran ran = run_entry(fault_entry(12, 300ms, {}), 2, 0ns, *killer);
+  ASSERT_TRUE(ran.report.ok) << ran.report.error;
+  EXPECT_EQ(killer->killed_rank(), 0) << "rank 0 was never seen";
+  EXPECT_TRUE(ran.summary.problems.empty()) << ran.problems();
+  EXPECT_EQ(ran.summary.ok, 12u);
+  EXPECT_EQ(ran.counter("jobs_restarted"), 1);
+  expect_nothing_left(ran, 2);
+}
+
+// A worker rank lost while the pool is idle (between start() and the first
+// batch) takes no task with it: once mpirun has ended that job, the batch
+// runs on a new one, all ok. (A task handed to a rank in the second before
+// mpirun notices it died is that task's error: nothing tells the two apart.)
+TEST(MpiStrategy, AWorkerLostWhileIdleIsReplacedByTheNextRun) {
+  ASSERT_TRUE(mpi_plugin().availability.available) << mpi_plugin().availability.reason;
+  concur::Strategy& strategy = *mpi_plugin().strategy;
+  const concur::BuiltEntry built = concur::build_entry(fault_entry(6, 10ms, {}), 42);
+  concur::RunOptions options;
+  options.workers = 2;
+  concur::BatchRun start_batch(built, true, nullptr);
+  ASSERT_TRUE(strategy.start(start_batch, options).ok);
+  pid_t worker = 0;
+  for (const Proc& p : live_descendants()) {
+    if (p.comm == "concur-mpi-rank" && mpi_rank(p.pid) == 1) worker = p.pid;
+  }
+  ASSERT_NE(worker, 0) << "no rank 1 among this process's descendants";
+  ::kill(worker, SIGKILL);
+  for (int i = 0; i < 200 && !live_descendants().empty(); ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(live_descendants().empty()) << "mpirun did not end the job within 10 s of a rank's death";
+  concur::BatchRun batch(built, true, nullptr);
+  const concur::RunReport report = batch.run(strategy, options);
+  EXPECT_TRUE(strategy.stop().ok);
+  ASSERT_TRUE(report.ok) << report.error;
+  const concur::BatchSummary summary = batch.check(2, report);
+  EXPECT_TRUE(summary.problems.empty());
+  EXPECT_EQ(summary.ok, 6u);
+  EXPECT_EQ(report.counters.at("jobs_restarted"), 1);
+  EXPECT_TRUE(live_descendants().empty());
 }
 
 }  // namespace
