@@ -4,7 +4,9 @@
 #include <mpi.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <deque>
 #include <stdexcept>
 #include <string>
@@ -23,6 +25,13 @@ namespace {
 // Rank 0's stdin ended: concur has gone, or mpirun is ending the job (a rank
 // died). Either way there is nobody to tell; the job just ends.
 struct PluginGone {};
+
+// Short tasks are sent ahead to their lane, as many as take about this long
+// together (by the lane's last task, round trip to rank 0 included), at most
+// max_ahead: enough that a lane never waits for rank 0 between them, and
+// little enough that lanes still end a batch together.
+constexpr std::chrono::nanoseconds work_ahead = std::chrono::microseconds(250);
+constexpr std::size_t max_ahead = 64;
 
 // The plugin's end: frames read from stdin, written to stdout.
 class PluginLink {
@@ -121,41 +130,78 @@ class Dispatcher {
     plugin_.send(ready);
   }
 
+  // A lane runs one task at a time, and holds more only while its tasks are
+  // short (work_ahead); longer tasks go one at a time, to whichever lane is free.
+  struct Lane {
+    std::deque<std::uint64_t> tasks;  // handed to it, in order; the first is running
+    std::int64_t front_since = 0;      // when the first became the first
+    std::int64_t last_task_ns = work_ahead.count();  // until one ends: one task at a time
+
+    std::size_t depth() const {
+      return static_cast<std::size_t>(std::clamp<std::int64_t>(work_ahead.count() / std::max<std::int64_t>(last_task_ns, 1),
+                                                               1, max_ahead));
+    }
+  };
+
   void dispatch(const RunMessage& run) {
-    std::deque<std::uint32_t> free_lanes;
-    for (int lane = 0; lane < workers_; ++lane) free_lanes.push_back(static_cast<std::uint32_t>(lane));
+    std::vector<Lane> lanes(static_cast<std::size_t>(workers_));
     std::size_t range = 0;
     std::uint64_t next = run.ranges.empty() ? 0 : run.ranges.front().first;
-    int busy = 0;
+    const auto take_next = [&](std::uint64_t& index) {
+      while (range < run.ranges.size() && next >= run.ranges[range].second) {
+        if (++range < run.ranges.size()) next = run.ranges[range].first;
+      }
+      if (range == run.ranges.size()) return false;
+      index = next++;
+      return true;
+    };
+    std::size_t busy = 0;
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> handed;
     for (;;) {
-      while (!free_lanes.empty()) {
-        while (range < run.ranges.size() && next >= run.ranges[range].second) {
-          if (++range < run.ranges.size()) next = run.ranges[range].first;
+      for (std::uint32_t lane = 0; lane < lanes.size(); ++lane) {
+        Lane& l = lanes[lane];
+        const std::size_t depth = l.depth();
+        std::uint64_t index = 0;
+        while (l.tasks.size() < depth && take_next(index)) {
+          plugin_.queue(StartedMessage{index, lane});
+          if (l.tasks.empty()) l.front_since = steady_ns();
+          l.tasks.push_back(index);
+          handed.emplace_back(lane, index);
+          ++busy;
         }
-        if (range == run.ranges.size()) break;
-        const std::uint32_t lane = free_lanes.front();
-        free_lanes.pop_front();
-        // The plugin hears of a task before its worker can start it: if the
-        // worker dies running it, the plugin knows which task went with it.
-        plugin_.send(StartedMessage{next, lane});
-        send_to(static_cast<int>(lane) + 1, TaskMessage{next++});
-        ++busy;
       }
+      // The plugin hears of a task before its worker can start it: if the
+      // worker dies running it, the plugin knows which task went with it.
       plugin_.flush();
+      for (const auto& [lane, index] : handed) send_to(static_cast<int>(lane) + 1, TaskMessage{index});
+      handed.clear();
       if (busy == 0) break;
-      auto [rank, reply] = receive(any_rank);
-      if (auto* result = std::get_if<ResultMessage>(&reply)) {
-        result->lane = static_cast<std::uint32_t>(rank - 1);
-        plugin_.queue(*result);
-        free_lanes.push_back(result->lane);
+      Received received = receive(any_rank);
+      do {
+        take_result(received, lanes);
         --busy;
-      } else if (const auto* failed = std::get_if<FailedMessage>(&reply)) {
-        throw std::runtime_error(failed->message);
-      } else {
-        throw std::runtime_error("rank 0: a message out of turn from rank " + std::to_string(rank));
-      }
+      } while (try_receive(any_rank, received));
     }
     plugin_.send(DoneMessage{process_cpu_ns()});
+  }
+
+  void take_result(Received& received, std::vector<Lane>& lanes) {
+    auto* result = std::get_if<ResultMessage>(&received.message);
+    if (!result) {
+      if (const auto* failed = std::get_if<FailedMessage>(&received.message)) throw std::runtime_error(failed->message);
+      throw std::runtime_error("rank 0: a message out of turn from rank " + std::to_string(received.from));
+    }
+    result->lane = static_cast<std::uint32_t>(received.from - 1);
+    Lane& lane = lanes.at(result->lane);
+    if (lane.tasks.empty() || lane.tasks.front() != result->index) {
+      throw std::runtime_error("rank 0: rank " + std::to_string(received.from) + " sent the result of task " +
+                               std::to_string(result->index) + " out of turn");
+    }
+    lane.tasks.pop_front();
+    const std::int64_t now = steady_ns();
+    lane.last_task_ns = now - lane.front_since;
+    lane.front_since = now;
+    plugin_.queue(*result);
   }
 
   const int workers_;

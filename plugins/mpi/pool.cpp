@@ -78,8 +78,9 @@ PoolFigures Pool::run(concur::Batch& batch) {
       std::optional<std::chrono::steady_clock::time_point> deadline;
       std::optional<unsigned> first_due;
       if (task_timeout_.count() > 0) {
-        for (const auto& [lane, task] : running_) {
-          const auto due = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(task.started_ns) + task_timeout_);
+        for (const auto& [lane, tasks] : running_) {
+          const auto due =
+              std::chrono::steady_clock::time_point(std::chrono::nanoseconds(tasks.front().started_ns) + task_timeout_);
           if (!deadline || due < *deadline) {
             deadline = due;
             first_due = lane;
@@ -96,11 +97,13 @@ PoolFigures Pool::run(concur::Batch& batch) {
       }
       if (const auto* started = std::get_if<StartedMessage>(&*m)) {
         if (started->lane >= lanes_ || started->index >= size) throw std::runtime_error("rank 0 started a task out of range");
-        running_[started->lane] = Running{started->index, steady_ns()};
+        std::deque<Running>& tasks = running_[started->lane];
+        // A task sent ahead starts when the one before it on its lane ends.
+        tasks.push_back(Running{started->index, tasks.empty() ? steady_ns() : 0});
       } else if (const auto* result = std::get_if<ResultMessage>(&*m)) {
         if (result->lane >= lanes_ || result->index >= size) throw std::runtime_error("rank 0 sent a result out of range");
         count_cpu(worker_cpu_seen_[result->lane], result->cpu_ns);
-        running_.erase(result->lane);
+        finish(result->lane, result->index);
         batch.record(result->record);  // a second record of one index is the batch's to count
         if (!ended_[result->index]) {
           ended_[result->index] = true;
@@ -127,7 +130,8 @@ void Pool::lose_job(const std::string& why, const std::string& mpirun_stderr, st
   job_.reset();
   const std::optional<RankEnd> culprit = overdue ? std::nullopt : rank_that_ended_job(mpirun_stderr);
   bool blamed = false;
-  for (const auto& [lane, task] : running_) {
+  for (const auto& [lane, tasks] : running_) {
+    const Running& task = tasks.front();  // the one running; those sent after it run again
     std::string reason;
     if (overdue) {
       if (lane != *overdue) continue;
@@ -152,6 +156,18 @@ void Pool::lose_job(const std::string& why, const std::string& mpirun_stderr, st
     throw std::runtime_error("the MPI job ended" +
                              std::string(culprit ? ", again with no task running on the rank that died" : "") + ": " +
                              why);
+  }
+}
+
+void Pool::finish(unsigned lane, std::uint64_t index) {
+  const auto found = running_.find(lane);
+  if (found == running_.end()) return;
+  std::deque<Running>& tasks = found->second;
+  std::erase_if(tasks, [index](const Running& r) { return r.index == index; });
+  if (tasks.empty()) {
+    running_.erase(found);
+  } else if (tasks.front().started_ns == 0) {
+    tasks.front().started_ns = steady_ns();
   }
 }
 

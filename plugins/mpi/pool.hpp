@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,10 +36,14 @@ class Pool {
  private:
   struct Running {
     std::uint64_t index = 0;
-    std::int64_t started_ns = 0;  // concur's steady clock, when rank 0 said it handed the task out
+    // concur's steady clock: when rank 0 said it handed the task out, or when
+    // the task before it on its lane ended; 0 while it waits behind another.
+    std::int64_t started_ns = 0;
   };
 
   void launch();
+  // A result for `index` came from `lane`: the next task there starts now.
+  void finish(unsigned lane, std::uint64_t index);
   // The job ended mid-run (or was ended for a task past the timeout, `overdue`
   // lane): the task to blame fails, the others in flight are run again by the
   // next job. Throws when the run cannot go on.
@@ -59,7 +64,8 @@ class Pool {
 
   concur::Batch* batch_ = nullptr;  // during run()
   std::vector<bool> ended_;          // per index, this run: recorded or failed
-  std::map<unsigned, Running> running_;  // by lane
+  // By lane: the tasks rank 0 handed it and it has not finished, the running one first.
+  std::map<unsigned, std::deque<Running>> running_;
   unsigned deaths_without_task_ = 0;     // this run
   PoolFigures figures_;
 };

@@ -359,4 +359,20 @@ TEST(MpiStrategy, AWorkerLostWhileIdleIsReplacedByTheNextRun) {
   EXPECT_TRUE(live_descendants().empty());
 }
 
+// Short tasks are sent ahead to their rank, several at once. When one of
+// them crashes its rank, only that task fails: those sent ahead behind it
+// run again in the new job, each once.
+TEST(MpiStrategy, TasksSentAheadOfACrashRunAgain) {
+  ASSERT_TRUE(mpi_plugin().availability.available) << mpi_plugin().availability.reason;
+  RankKiller watcher(std::chrono::hours(1));
+  const Ran ran = run_entry(fault_entry(400, 0ns, {{"crash_at", {200}}}), 2, 0ns, watcher);
+  ASSERT_TRUE(ran.report.ok) << ran.report.error;
+  EXPECT_TRUE(ran.summary.problems.empty()) << ran.problems();
+  EXPECT_EQ(ran.summary.error, 1u);
+  EXPECT_EQ(ran.summary.ok, 399u);
+  EXPECT_THAT(ran.records[200].outcome.message, HasSubstr("died running this task"));
+  EXPECT_EQ(ran.counter("jobs_restarted"), 1);
+  expect_nothing_left(ran, 2);
+}
+
 }  // namespace
