@@ -1,9 +1,13 @@
 #include "host/remote_ticket.hpp"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +15,7 @@
 #include "concur/remote.hpp"
 #include "host/sealed_record.hpp"
 #include "host/task_source.hpp"
+#include "util/unique_fd.hpp"
 #include "workloads/shared_inputs.hpp"
 
 namespace concur {
@@ -38,10 +43,32 @@ std::string unhex(const std::string& text) {
   return out;
 }
 
+// The kernel's id of this boot: processes that see the same one run on one host.
+std::string boot_id() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  in >> id;
+  return id;
+}
+
+// concur's inputs file, opened again through /proc when this process runs on
+// concur's host and may (the same user, or root); closed otherwise.
+UniqueFd reopen_inputs(const json& ticket, const InputPlacement& placement) {
+  if (ticket.at("boot_id").get<std::string>() != boot_id()) return {};
+  const std::string path =
+      "/proc/" + std::to_string(ticket.at("pid").get<long>()) + "/fd/" + std::to_string(placement.fd);
+  return UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+}
+
 }  // namespace
 
 std::string remote_ticket(std::string_view description) {
-  return json{{"ticket", ticket_format}, {"key", hex(record_key_bytes())}, {"description", description}}.dump();
+  return json{{"ticket", ticket_format},
+              {"key", hex(record_key_bytes())},
+              {"pid", ::getpid()},
+              {"boot_id", boot_id()},
+              {"description", description}}
+      .dump();
 }
 
 std::unique_ptr<TaskSource> open_remote(std::string_view ticket, std::int64_t clock_offset_ns, std::string& error) noexcept {
@@ -58,8 +85,18 @@ std::unique_ptr<TaskSource> open_remote(std::string_view ticket, std::int64_t cl
       if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("curl_global_init failed");
     });
     adopt_record_key(unhex(doc.at("key").get<std::string>()));
+    const std::string description = doc.at("description").get<std::string>();
+    // On concur's host the inputs are mapped from concur's copy, as a forked
+    // worker's are; elsewhere they are made again.
+    if (std::optional<InputPlacement> placement = input_placement(description)) {
+      if (const UniqueFd reopened = reopen_inputs(doc, *placement)) {
+        placement->fd = reopened.get();
+        MappedInputStore inputs(placement, true);
+        return rebuild_tasks(description, inputs, clock_offset_ns);  // the mapping outlives the fd
+      }
+    }
     PrivateInputStore inputs;
-    return rebuild_tasks(doc.at("description").get<std::string>(), inputs, clock_offset_ns);
+    return rebuild_tasks(description, inputs, clock_offset_ns);
   } catch (const std::exception& e) {
     error = std::string("cannot rebuild the batch from its ticket: ") + e.what();
     return nullptr;

@@ -109,7 +109,7 @@ InputRegion MappedInputStore::region(std::size_t bytes, const Fill&) {
     throw std::runtime_error("the description places " + format_size(placement_->bytes) + " of inputs, the workload needs " +
                              format_size(bytes));
   }
-  if (!is_shared_inputs_fd(placement_->fd)) {
+  if (!reopened_ && !is_shared_inputs_fd(placement_->fd)) {
     throw std::runtime_error("descriptor " + std::to_string(placement_->fd) +
                              " is not concur's shared inputs file in this process (is it forked from concur, with "
                              "concur's descriptors open?)");

@@ -63,13 +63,19 @@ class SharedInputStore final : public InputStore {
 // In a process forked from concur: the region a description names, mapped
 // read-only with its pages mapped up front. Throws std::runtime_error when the
 // placement is not in this process's inputs file or `bytes` differs from it.
+//
+// `reopened`: the placement's fd is concur's inputs file opened again through
+// /proc/<concur's pid>/fd by a process on concur's host that concur did not
+// fork (an mpi rank), checked by its opener, not against this process's file.
 class MappedInputStore final : public InputStore {
  public:
-  explicit MappedInputStore(std::optional<InputPlacement> placement) : placement_(placement) {}
+  explicit MappedInputStore(std::optional<InputPlacement> placement, bool reopened = false)
+      : placement_(placement), reopened_(reopened) {}
   InputRegion region(std::size_t bytes, const Fill& fill) override;
 
  private:
   std::optional<InputPlacement> placement_;
+  bool reopened_;
 };
 
 // Anonymous memory of this process alone: for tests that share nothing.
