@@ -13,6 +13,7 @@ inline constexpr int any_rank = -1;
 // The ranks of MPI_COMM_WORLD: rank 0 dispatches, ranks 1.. run tasks.
 // Errors from MPI abort the job (MPI's default handler), which the plugin sees.
 void send_to(int rank, const Message& m);
+
 struct Received {
   int from = 0;  // the sender's rank
   Message message;

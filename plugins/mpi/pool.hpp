@@ -22,9 +22,11 @@ struct PoolFigures {
 
 // A job of `lanes` worker ranks for batches like the one whose ticket it
 // holds. A run sends rank 0 the indexes left to run; a rank that dies ends
-// the whole job (Open MPI 4 aborts it): its task becomes an error outcome
-// saying so, the tasks other ranks were running go back to be run, and a new
-// job runs what is left. A task past the timeout ends the job the same way.
+// the whole job (Open MPI 4 aborts it): the task it was running becomes an
+// error outcome saying so, the other tasks handed out go back to be run, and
+// a new job runs what is left. A task past the timeout ends the job the same
+// way. A job lost to a rank running no task (rank 0, an idle worker) is
+// replaced too, a few times a run at most.
 class Pool {
  public:
   Pool(JobSettings settings, std::string ticket, unsigned lanes, std::chrono::nanoseconds task_timeout);
