@@ -11,8 +11,9 @@
 namespace concur {
 
 // Rebuilds the tasks that `ticket` (Batch::remote_ticket()) names, in a
-// process of the same concur build on any host. Unlike Host::open, the
-// inputs are made again from the batch's seed, not mapped from concur's copy.
+// process of the same concur build on any host. On concur's host the inputs
+// are mapped from concur's copy (opened through /proc, when this process may);
+// elsewhere they are made again from the batch's seed.
 // Each task seals its record, as TaskSource says, with its start and end on
 // this host's CLOCK_MONOTONIC plus `clock_offset_ns`: 0 on concur's own host,
 // elsewhere the offset that puts them on concur's clock. Call it in one
