@@ -15,7 +15,6 @@
 #include <array>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -29,7 +28,7 @@ namespace {
 constexpr std::string_view rank_program_name = "concur-mpi-rank";
 
 const std::array<concur::Option, 3> declared{
-    concur::Option::text("mpirun", "", "the mpirun to start jobs with, instead of the first on PATH (which the availability trial needs all the same)"),
+    concur::Option::text("mpirun", "", "the mpirun to start jobs with, instead of the first on PATH (which availability needs all the same)"),
     concur::Option::text("hostfile", "",
                          "an Open MPI hostfile: ranks on its hosts, in its order (default: this host only, "
                          "oversubscribed)"),
@@ -57,7 +56,24 @@ std::vector<std::string> split_at_spaces(const std::string& text) {
 
 class Mpi final : public concur::Strategy {
  public:
-  explicit Mpi(const concur::Host&) : rank_program_(rank_program_path()) {}
+  // What can be checked at once is checked when the plugin is created. The
+  // trial launch (about 0.4 s) is made only for `concur list`: every process
+  // that runs cases creates every plugin, and there a job that cannot start
+  // fails its case with mpirun's own words.
+  explicit Mpi(const concur::Host& host) : rank_program_(rank_program_path()) {
+    try {
+      const std::string mpirun = concur_mpi::find_on_path("mpirun");
+      if (mpirun.empty()) {
+        unavailable_ = "no mpirun on PATH (install Open MPI: apt-get install openmpi-bin libopenmpi-dev)";
+      } else if (!concur_mpi::is_executable_file(rank_program_)) {
+        unavailable_ = missing_rank_program();
+      } else if (!host.will_run()) {
+        unavailable_ = concur_mpi::trial_launch(mpirun, rank_program_);
+      }
+    } catch (const std::exception& e) {
+      unavailable_ = std::string("cannot tell whether mpirun works: ") + e.what();
+    }
+  }
 
   std::string_view name() const noexcept override { return "mpi"; }
   std::string_view version() const noexcept override { return "1.0.0"; }
@@ -68,23 +84,7 @@ class Mpi final : public concur::Strategy {
            "rest";
   }
 
-  // Found by starting a job, once, when first asked: not when the plugin loads,
-  // which every concur command does.
   concur::Availability availability() const noexcept override {
-    std::call_once(tried_, [this] {
-      try {
-        const std::string mpirun = concur_mpi::find_on_path("mpirun");
-        if (mpirun.empty()) {
-          unavailable_ = "no mpirun on PATH (install Open MPI: apt-get install openmpi-bin libopenmpi-dev)";
-        } else if (!concur_mpi::is_executable_file(rank_program_)) {
-          unavailable_ = missing_rank_program();
-        } else {
-          unavailable_ = concur_mpi::trial_launch(mpirun, rank_program_);
-        }
-      } catch (...) {
-        unavailable_ = "the trial launch failed: unknown exception";
-      }
-    });
     concur::Availability a;
     a.available = unavailable_.empty();
     try {
@@ -102,8 +102,7 @@ class Mpi final : public concur::Strategy {
       concur_mpi::JobSettings settings;
       settings.mpirun = mpirun_option.read_text(options.options);
       if (settings.mpirun.empty()) {
-        // The trial launch was made with the mpirun on PATH.
-        if (const concur::Availability a = availability(); !a.available) return concur::failed_run(a.reason);
+        if (!unavailable_.empty()) return concur::failed_run(unavailable_);
         settings.mpirun = concur_mpi::find_on_path("mpirun");
       } else if (!concur_mpi::is_executable_file(settings.mpirun)) {
         return concur::failed_run("option mpirun: " + settings.mpirun + " is not an executable file");
@@ -149,8 +148,7 @@ class Mpi final : public concur::Strategy {
   }
 
   const std::string rank_program_;
-  mutable std::once_flag tried_;
-  mutable std::string unavailable_;  // why the strategy cannot run here; empty when it can
+  std::string unavailable_;  // why the strategy cannot run here; empty when it can
   std::unique_ptr<concur_mpi::Pool> pool_;  // from start() to stop()
 };
 
