@@ -65,6 +65,32 @@ TEST_F(Cli, MpiWithoutMpirunOnPathIsUnavailable) {
       << iterations[0].dump();
 }
 
+// An mpirun that cannot start jobs (here a script that says why and exits 1):
+// `concur list` makes a trial launch and shows its words as the reason; a run
+// does not make the trial, and its case fails with mpirun's words instead.
+TEST_F(Cli, MpiWithABrokenMpirunIsUnavailableInListAndFailsItsCase) {
+  const fs::path bin = dir_ / "bin";
+  fs::create_directories(bin);
+  write("bin/mpirun", "#!/bin/sh\necho 'no network interfaces found' >&2\nexit 1\n");
+  fs::permissions(bin / "mpirun", fs::perms::owner_all);
+  const std::string env = "env PATH='" + bin.string() + ":/usr/bin:/bin' ";
+
+  Result list = sh(env + "'" + CONCUR_BINARY + "' list");
+  ASSERT_EQ(list.exit_code, 0) << list.out << list.err;
+  EXPECT_NE(list.out.find("unavailable: a trial launch of " + (bin / "mpirun").string() +
+                          " exited with status 1: no network interfaces found"),
+            std::string::npos)
+      << list.out;
+
+  write("mpi.yaml", mpi_suite());
+  Result run = sh(env + "'" + CONCUR_BINARY + "' run mpi.yaml --out o.json");
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  const std::vector<json> iterations = mpi_iterations(read_json("o.json"));
+  ASSERT_EQ(iterations.size(), 1u);
+  EXPECT_NE(iterations[0].at("error_message").get<std::string>().find("no network interfaces found"), std::string::npos)
+      << iterations[0].dump();
+}
+
 // An mpirun option naming no file fails the case at start, not the run, and
 // does not fall back to the mpirun on PATH.
 TEST_F(Cli, MpiWithAMissingMpirunFailsTheCase) {
