@@ -157,6 +157,7 @@ class Dispatcher {
     };
     std::size_t busy = 0;
     std::vector<std::pair<std::uint32_t, std::uint64_t>> handed;
+    std::vector<Received> arrived;
     for (;;) {
       for (std::uint32_t lane = 0; lane < lanes.size(); ++lane) {
         Lane& l = lanes[lane];
@@ -176,13 +177,24 @@ class Dispatcher {
       for (const auto& [lane, index] : handed) send_to(static_cast<int>(lane) + 1, TaskMessage{index});
       handed.clear();
       if (busy == 0) break;
-      Received received = receive(any_rank);
-      do {
-        take_result(received, lanes);
-        --busy;
-      } while (try_receive(any_rank, received));
+      // Every result that has arrived, passed on in the order the tasks
+      // ended: MPI hands over waiting messages by rank, not by time, and the
+      // harness records completion in the order results reach it.
+      arrived.clear();
+      arrived.push_back(receive(any_rank));
+      for (Received more; try_receive(any_rank, more);) arrived.push_back(std::move(more));
+      std::stable_sort(arrived.begin(), arrived.end(), [](const Received& a, const Received& b) {
+        return end_of(a) < end_of(b);
+      });
+      for (Received& r : arrived) take_result(r, lanes);
+      busy -= arrived.size();
     }
     plugin_.send(DoneMessage{process_cpu_ns()});
+  }
+
+  static std::int64_t end_of(const Received& r) {
+    const auto* result = std::get_if<ResultMessage>(&r.message);
+    return result ? result->end_ns : 0;  // anything else is an error, handled first
   }
 
   void take_result(Received& received, std::vector<Lane>& lanes) {

@@ -39,7 +39,9 @@ void write_fields(Writer& w, const RunMessage& m) {
 }
 void write_fields(Writer& w, const TaskMessage& m) { w.u64(m.index); }
 void write_fields(Writer& w, const StartedMessage& m) { w.u64(m.index).u32(m.lane); }
-void write_fields(Writer& w, const ResultMessage& m) { w.u64(m.index).u32(m.lane).i64(m.cpu_ns).str(m.record); }
+void write_fields(Writer& w, const ResultMessage& m) {
+  w.u64(m.index).u32(m.lane).i64(m.cpu_ns).i64(m.end_ns).str(m.record);
+}
 void write_fields(Writer& w, const DoneMessage& m) { w.i64(m.cpu_ns); }
 void write_fields(Writer&, const StopMessage&) {}
 void write_fields(Writer& w, const FailedMessage& m) { w.str(m.message); }
@@ -114,6 +116,7 @@ Message decode(std::string_view bytes) {
       res.index = r.u64();
       res.lane = r.u32();
       res.cpu_ns = r.i64();
+      res.end_ns = r.i64();
       res.record = r.str();
       m = std::move(res);
       break;

@@ -24,7 +24,7 @@ enum class MessageType : std::uint8_t {
   run,       // plugin -> rank 0: the batch's indexes to run, as ranges
   task,      // rank 0 -> worker: run this index
   started,   // rank 0 -> plugin: index handed to lane
-  result,    // worker -> rank 0 -> plugin: index, lane, the worker's CPU so far, the sealed record
+  result,    // worker -> rank 0 -> plugin: index, lane, the worker's CPU so far, its end, the sealed record
   done,      // rank 0 -> plugin: every index of the run has its result; rank 0's CPU so far
   stop,      // plugin -> rank 0 -> workers: finish and exit
   failed,    // any rank -> plugin: why it cannot go on
@@ -62,7 +62,8 @@ struct ResultMessage {
   std::uint64_t index = 0;
   std::uint32_t lane = 0;
   std::int64_t cpu_ns = 0;
-  std::string record;  // sealed by concur's code in the worker; passed on unread
+  std::int64_t end_ns = 0;  // when the task ended, on concur's clock: results are passed on in this order
+  std::string record;       // sealed by concur's code in the worker; passed on unread
 };
 struct DoneMessage {
   std::int64_t cpu_ns = 0;

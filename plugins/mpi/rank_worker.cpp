@@ -68,6 +68,7 @@ int run_rank_worker(int rank) {
     task.start();  // with a blocking Io the task has finished when start() returns
     if (!task.done()) give_up(rank, "a task suspended instead of finishing; the mpi strategy needs an Io that blocks");
     result.lane = lane;
+    result.end_ns = steady_ns() + offset;
     result.cpu_ns = process_cpu_ns();
     send_to(0, result);
   }

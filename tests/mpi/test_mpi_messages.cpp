@@ -31,7 +31,7 @@ std::vector<Message> one_of_each() {
       RunMessage{{{0, 3}, {5, 5}, {7, u64_max}}},
       TaskMessage{u64_max},
       StartedMessage{1ULL << 40, 0xfffffffeU},
-      ResultMessage{42, 3, -1, std::string("\x00\xff sealed", 9)},
+      ResultMessage{42, 3, -1, 77, std::string("\x00\xff sealed", 9)},
       DoneMessage{123456789},
       StopMessage{},
       FailedMessage{"mpi rank 2 (pid 7 on vm): gone"},
@@ -50,7 +50,7 @@ auto fields(const ReadyMessage& m) {
 auto fields(const RunMessage& m) { return std::make_tuple(m.ranges); }
 auto fields(const TaskMessage& m) { return std::make_tuple(m.index); }
 auto fields(const StartedMessage& m) { return std::make_tuple(m.index, m.lane); }
-auto fields(const ResultMessage& m) { return std::make_tuple(m.index, m.lane, m.cpu_ns, m.record); }
+auto fields(const ResultMessage& m) { return std::make_tuple(m.index, m.lane, m.cpu_ns, m.end_ns, m.record); }
 auto fields(const DoneMessage& m) { return std::make_tuple(m.cpu_ns); }
 auto fields(const StopMessage&) { return std::make_tuple(); }
 auto fields(const FailedMessage& m) { return std::make_tuple(m.message); }

@@ -135,8 +135,8 @@ class RankKiller {
     armed_ = true;
   }
   int killed_rank() const { return killed_rank_; }
-  // Every pid seen, with its command name.
-  std::map<pid_t, std::string> seen() {
+  // Every process seen, as last seen.
+  std::map<pid_t, Proc> seen() {
     thread_.request_stop();
     if (thread_.joinable()) thread_.join();
     return seen_;
@@ -153,7 +153,7 @@ class RankKiller {
     while (!stop.stop_requested()) {
       const auto now = std::chrono::steady_clock::now();
       for (const Proc& p : live_descendants()) {
-        seen_[p.pid] = p.comm;  // the latest: a rank is first seen as mpirun's fork, before its exec
+        seen_[p.pid] = p;  // the latest: a rank is first seen as mpirun's fork, before its exec
         if (!armed_ || killed_pid_ != 0 || p.comm != "concur-mpi-rank") continue;
         if (dispatcher_) {
           if (mpi_rank(p.pid) == 0 && now - armed_at_ >= still_for_) {
@@ -184,7 +184,7 @@ class RankKiller {
   std::chrono::steady_clock::time_point armed_at_;  // written before armed_ is set
   std::atomic<int> killed_rank_{-1};
   std::atomic<pid_t> killed_pid_{0};
-  std::map<pid_t, std::string> seen_;  // the watching thread's until seen() joins it
+  std::map<pid_t, Proc> seen_;  // the watching thread's until seen() joins it
   std::jthread thread_;                // last: starts once the members above exist
 };
 
@@ -192,7 +192,7 @@ struct Ran {
   concur::RunReport started, report, stopped;
   concur::BatchSummary summary;
   std::vector<concur::TaskRecord> records;
-  std::map<pid_t, std::string> seen;  // every process of the jobs
+  std::map<pid_t, Proc> seen;  // every process of the jobs
   std::vector<Proc> left;             // descendants still running once stop() returned
 
   double counter(const std::string& name) const {
@@ -233,14 +233,19 @@ Ran run_entry(const concur::WorkloadEntry& e, unsigned workers, std::chrono::nan
 // rank of the job that was lost, not one of its replacement's. Each of the
 // `jobs` had rank 0 and two worker ranks.
 void expect_nothing_left(const Ran& ran, std::size_t jobs) {
+  // Ranks are mpirun's children (a sanitizer's helper processes, named as
+  // their rank, are the rank's).
   std::size_t ranks = 0;
-  for (const auto& [pid, comm] : ran.seen) ranks += comm == "concur-mpi-rank";
+  for (const auto& [pid, p] : ran.seen) {
+    const auto parent = ran.seen.find(p.ppid);
+    ranks += p.comm == "concur-mpi-rank" && parent != ran.seen.end() && parent->second.comm == "mpirun";
+  }
   EXPECT_EQ(ranks, 3 * jobs) << "ranks seen while the case ran";
   for (const Proc& p : ran.left) ADD_FAILURE() << "still running after stop(): pid " << p.pid << " (" << p.comm << ")";
-  for (const auto& [pid, comm] : ran.seen) {
+  for (const auto& [pid, p] : ran.seen) {
     const std::optional<Proc> now = read_proc(pid);
     // Gone, a zombie, or its pid reused by something else.
-    EXPECT_TRUE(!now || now->state == 'Z' || now->comm != comm) << "pid " << pid << " (" << comm << ") outlived stop()";
+    EXPECT_TRUE(!now || now->state == 'Z' || now->comm != p.comm) << "pid " << pid << " (" << p.comm << ") outlived stop()";
   }
 }
 
