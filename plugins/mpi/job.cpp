@@ -123,8 +123,7 @@ JobEnded Job::ended() {
   std::optional<int> status = mpirun_.wait_for(stop_limit);
   const int s = status ? *status : mpirun_.terminate();
   const std::string summary = mpirun_summary(mpirun_.stderr_text());
-  return JobEnded("mpirun " + describe_wait_status(s) + (summary.empty() ? "" : ": " + summary), s,
-                  mpirun_.stderr_text());
+  return JobEnded("mpirun " + describe_wait_status(s) + (summary.empty() ? "" : ": " + summary), mpirun_.stderr_text());
 }
 
 }  // namespace concur_mpi

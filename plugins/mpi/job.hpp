@@ -21,13 +21,12 @@ struct JobSettings {
   std::vector<std::string> mpirun_args;  // passed on before the program
 };
 
-// The job has ended (mpirun's stdout closed): `status` is mpirun's wait
-// status, stderr_text what it and the ranks wrote on stderr.
+// The job has ended (mpirun's stdout closed); what() says how, stderr_text
+// is what mpirun and the ranks wrote on stderr.
 class JobEnded : public std::runtime_error {
  public:
-  JobEnded(std::string what, int status, std::string stderr_text)
-      : std::runtime_error(std::move(what)), status(status), stderr_text(std::move(stderr_text)) {}
-  int status;
+  JobEnded(std::string what, std::string stderr_text)
+      : std::runtime_error(std::move(what)), stderr_text(std::move(stderr_text)) {}
   std::string stderr_text;
 };
 

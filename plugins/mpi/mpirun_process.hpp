@@ -27,7 +27,6 @@ class MpirunProcess {
   MpirunProcess(const MpirunProcess&) = delete;
   MpirunProcess& operator=(const MpirunProcess&) = delete;
 
-  pid_t pid() const noexcept { return pid_; }
   int stdout_fd() const noexcept { return stdout_.get(); }
   int stderr_fd() const noexcept { return stderr_.get(); }
   // Writes all of `bytes` to its stdin (rank 0's). Throws std::system_error
