@@ -33,6 +33,7 @@ class JobEnded : public std::runtime_error {
 // mpirun's command line for `lanes` worker ranks and rank 0.
 std::vector<std::string> mpirun_command(const JobSettings& settings, unsigned lanes);
 
+// Destroying a Job ends it: mpirun gets SIGTERM, which ends the ranks.
 class Job {
  public:
   // Starts mpirun with `lanes` worker ranks, hands rank 0 the ticket and
@@ -52,8 +53,6 @@ class Job {
   // Tells rank 0 to stop and waits for mpirun to exit; terminates it past
   // stop_limit. Throws std::runtime_error when the job did not end well.
   void stop();
-  // Ends the job now (SIGTERM to mpirun, which ends the ranks).
-  void terminate() { mpirun_.terminate(); }
 
   // mpirun's own CPU so far.
   std::int64_t mpirun_cpu_ns() const { return mpirun_.cpu_ns(); }

@@ -79,9 +79,9 @@ class Mpi final : public concur::Strategy {
   std::string_view version() const noexcept override { return "1.0.0"; }
   std::string_view description() const noexcept override {
     return "Worker ranks of an Open MPI job started by mpirun when the pool starts (workers = worker ranks); rank "
-           "0 hands each task to whichever rank is free. Each rank rebuilds the batch and runs one task at a time "
-           "with its own blocking Io. A rank that dies ends the job: its task is an error outcome, a new job runs the "
-           "rest";
+           "0 hands each task to whichever rank is free (short tasks a few ahead). Each rank rebuilds the batch and "
+           "runs one task at a time with its own blocking Io. A rank that dies ends the job: its task is an error "
+           "outcome, a new job runs the rest";
   }
 
   concur::Availability availability() const noexcept override {

@@ -1,7 +1,6 @@
 // Pool: runs through rank 0, the job's end turned into error outcomes and a new job, CPU counted from the ranks' reports.
 #include "pool.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "common/ending_text.hpp"
@@ -59,13 +58,13 @@ PoolFigures Pool::run(concur::Batch& batch) {
   batch_ = &batch;
   deaths_without_task_ = 0;
   ended_.assign(batch.size(), false);
+  ended_count_ = 0;
   running_.clear();
   const std::size_t size = batch.size();
-  std::size_t ended = 0;
   bool sent = false;  // to the current job: the indexes left
   for (bool done = false; !done;) {
     // A lost job's last tasks may all have ended with it: then no new job is needed.
-    if (!sent && size > 0 && ended == size) break;
+    if (!sent && size > 0 && ended_count_ == size) break;
     if (!job_) {
       launch();
       ++figures_.jobs_restarted;
@@ -89,10 +88,8 @@ PoolFigures Pool::run(concur::Batch& batch) {
       }
       std::optional<Message> m = job_->next(deadline);
       if (!m) {
-        job_->terminate();
-        lose_job("", "", first_due);
+        lose_job("", "", first_due);  // ending the job with it
         sent = false;
-        ended = static_cast<std::size_t>(std::count(ended_.begin(), ended_.end(), true));
         continue;
       }
       if (const auto* started = std::get_if<StartedMessage>(&*m)) {
@@ -105,13 +102,10 @@ PoolFigures Pool::run(concur::Batch& batch) {
         count_cpu(worker_cpu_seen_[result->lane], result->cpu_ns);
         finish(result->lane, result->index);
         batch.record(result->record);  // a second record of one index is the batch's to count
-        if (!ended_[result->index]) {
-          ended_[result->index] = true;
-          ++ended;
-        }
+        end_task(result->index);
       } else if (const auto* finished = std::get_if<DoneMessage>(&*m)) {
         count_cpu(rank0_cpu_seen_, finished->cpu_ns);
-        if (ended < size) throw std::runtime_error("rank 0 finished the run with tasks left");
+        if (ended_count_ < size) throw std::runtime_error("rank 0 finished the run with tasks left");
         done = true;
       } else {
         throw std::runtime_error("a message out of turn from rank 0 during a run");
@@ -119,7 +113,6 @@ PoolFigures Pool::run(concur::Batch& batch) {
     } catch (const JobEnded& e) {
       lose_job(e.what(), e.stderr_text, std::nullopt);
       sent = false;
-      ended = static_cast<std::size_t>(std::count(ended_.begin(), ended_.end(), true));
     }
   }
   batch_ = nullptr;
@@ -144,7 +137,7 @@ void Pool::lose_job(const std::string& why, const std::string& mpirun_stderr, st
       reason = "lost when the MPI job ended: " + why;
     }
     batch_->fail(task.index, lane, task.started_ns, reason);
-    ended_[task.index] = true;
+    end_task(task.index);
     blamed = true;
   }
   // The tasks other ranks were running end unrecorded and run again in the new job.
@@ -156,6 +149,13 @@ void Pool::lose_job(const std::string& why, const std::string& mpirun_stderr, st
     throw std::runtime_error("the MPI job ended" +
                              std::string(culprit ? ", again with no task running on the rank that died" : "") + ": " +
                              why);
+  }
+}
+
+void Pool::end_task(std::uint64_t index) {
+  if (!ended_[index]) {
+    ended_[index] = true;
+    ++ended_count_;
   }
 }
 

@@ -44,6 +44,8 @@ class Pool {
   };
 
   void launch();
+  // Task `index` of this run is recorded or failed.
+  void end_task(std::uint64_t index);
   // A result for `index` came from `lane`: the next task there starts now.
   void finish(unsigned lane, std::uint64_t index);
   // The job ended mid-run (or was ended for a task past the timeout, `overdue`
@@ -66,6 +68,7 @@ class Pool {
 
   concur::Batch* batch_ = nullptr;  // during run()
   std::vector<bool> ended_;          // per index, this run: recorded or failed
+  std::size_t ended_count_ = 0;      // of ended_, true
   // By lane: the tasks rank 0 handed it and it has not finished, the running one first.
   std::map<unsigned, std::deque<Running>> running_;
   unsigned deaths_without_task_ = 0;     // this run
